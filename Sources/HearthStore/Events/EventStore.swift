@@ -1,0 +1,90 @@
+import Foundation
+public import HearthDomain
+public import HearthPostgres
+
+/// What one ``EventStore/record(_:tenant:)`` call did with its batch.
+public struct EventRecordOutcome: Sendable, Hashable {
+    /// Events stored now.
+    public var inserted: Int
+    /// Events whose idempotency key was already stored (a retried batch): skipped, never counted twice.
+    public var duplicates: Int
+
+    public init(inserted: Int, duplicates: Int) {
+        self.inserted = inserted
+        self.duplicates = duplicates
+    }
+}
+
+/// The SQL of member events.
+public struct EventStore: Sendable {
+    let pool: PostgresPool
+
+    public init(pool: PostgresPool) { self.pool = pool }
+
+    /// Stores a batch in one statement. The idempotency keys go into `event_keys` first; only events
+    /// whose key was new are inserted, so a retried batch adds nothing.
+    public func record(_ events: [MemberEvent], tenant: TenantID) async throws -> EventRecordOutcome {
+        for event in events {
+            try event.validate()
+            guard event.tenantID == tenant else {
+                throw DomainError(code: .invalidArgument, message: "event \(event.idempotencyKey) belongs to another tenant")
+            }
+        }
+        guard !events.isEmpty else { return EventRecordOutcome(inserted: 0, duplicates: 0) }
+        let inserted = try await pool.withTenant(tenant) { connection in
+            let rows = try await connection.query(
+                """
+                WITH input AS (
+                    SELECT * FROM unnest(
+                        \(events.map(\.id.rawValue)), \(events.map(\.memberID.rawValue)), \(events.map(\.kind.rawValue)),
+                        \(events.map(\.occurredAt)), \(events.map(\.amountFen)), \(events.map(\.communityID)),
+                        \(events.map(\.campaignID)), \(events.map(\.idempotencyKey))
+                    ) AS i (event_id, member_id, kind, occurred_at, amount_fen, community_id, campaign_id, idempotency_key)
+                ),
+                fresh AS (
+                    INSERT INTO event_keys (tenant_id, idempotency_key, event_id, occurred_at)
+                    SELECT \(tenant.rawValue), idempotency_key, event_id, occurred_at FROM input
+                    ON CONFLICT DO NOTHING
+                    RETURNING event_id
+                )
+                INSERT INTO events (tenant_id, event_id, member_id, kind, occurred_at, amount_fen, community_id,
+                                    campaign_id, idempotency_key)
+                SELECT \(tenant.rawValue), i.event_id, i.member_id, i.kind, i.occurred_at, i.amount_fen, i.community_id,
+                       i.campaign_id, i.idempotency_key
+                FROM input i JOIN fresh USING (event_id)
+                """)
+            return rows.affectedRows
+        }
+        return EventRecordOutcome(inserted: inserted, duplicates: events.count - inserted)
+    }
+
+    /// A member's events, newest first.
+    public func events(of member: MemberID, tenant: TenantID, limit: Int = 1000) async throws -> [MemberEvent] {
+        try await pool.withTenant(tenant) { connection in
+            let rows = try await connection.query(
+                """
+                SELECT event_id, member_id, kind, occurred_at, amount_fen, community_id, campaign_id, idempotency_key
+                FROM events
+                WHERE tenant_id = \(tenant.rawValue) AND member_id = \(member.rawValue)
+                ORDER BY occurred_at DESC, event_id
+                LIMIT \(max(1, min(limit, 100_000)))
+                """)
+            return try rows.map { row in
+                let kindText = try row.decode(String.self, at: 2)
+                guard let kind = EventKind(rawValue: kindText) else {
+                    throw PostgresError(code: .decodingFailed, message: "unknown event kind \"\(kindText)\"")
+                }
+                return MemberEvent(
+                    id: EventID(try row.decode(UUID.self, at: 0)),
+                    tenantID: tenant,
+                    memberID: MemberID(try row.decode(UUID.self, at: 1)),
+                    kind: kind,
+                    occurredAt: try row.decode(Date.self, at: 3),
+                    amountFen: try row.decode(Int64?.self, at: 4),
+                    communityID: try row.decode(UUID?.self, at: 5),
+                    campaignID: try row.decode(UUID?.self, at: 6),
+                    idempotencyKey: try row.decode(String.self, at: 7))
+            }
+        }
+    }
+}
