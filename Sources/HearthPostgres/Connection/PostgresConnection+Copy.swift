@@ -32,8 +32,9 @@ extension PostgresConnection {
         let writer = PostgresCopyWriter(connection: self)
         do {
             try await body(writer)
-            try await writer.flush()
+            try await writer.finish()
         } catch {
+            await writer.abandon()
             let message = "aborted by the client: \(error)"
             _ = try? await withHandle { handle throws(PostgresError) in
                 _ = PQputCopyEnd(handle, message)
@@ -75,13 +76,17 @@ extension PostgresConnection {
 
 /// Builds COPY text-format rows: fields separated by tabs, rows by newlines, `\N` for NULL, and
 /// backslash, tab, newline and carriage return escaped. Strings are written as UTF-8 bytes.
+///
+/// Chunks are double-buffered: while one is being sent on the connection's thread, the caller
+/// already fills the next, so encoding and sending overlap and memory stays at two chunks.
 public final class PostgresCopyWriter {
     private let connection: PostgresConnection
     private var buffer: [UInt8] = []
     private var fieldsInRow = 0
+    private var inFlight: Task<Void, any Error>?
     /// Rows written so far (including any still buffered).
     public private(set) var rowCount = 0
-    static let chunkSize = 64 * 1024
+    static let chunkSize = 256 * 1024
 
     init(connection: PostgresConnection) {
         self.connection = connection
@@ -103,12 +108,17 @@ public final class PostgresCopyWriter {
         }
         var text = value
         text.withUTF8 { bytes in
+            // Most fields need no escaping: copy them in one go.
+            guard bytes.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
+                buffer.append(contentsOf: bytes)
+                return
+            }
             for byte in bytes {
                 switch byte {
-                case UInt8(ascii: "\\"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "\\"))
-                case UInt8(ascii: "\t"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "t"))
-                case UInt8(ascii: "\n"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "n"))
-                case UInt8(ascii: "\r"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "r"))
+                case 0x5C: buffer.append(0x5C); buffer.append(0x5C)  // backslash
+                case 0x09: buffer.append(0x5C); buffer.append(UInt8(ascii: "t"))
+                case 0x0A: buffer.append(0x5C); buffer.append(UInt8(ascii: "n"))
+                case 0x0D: buffer.append(0x5C); buffer.append(UInt8(ascii: "r"))
                 default: buffer.append(byte)
                 }
             }
@@ -123,29 +133,23 @@ public final class PostgresCopyWriter {
             buffer.append(UInt8(ascii: "0"))
             return
         }
-        var magnitude = value.magnitude
         if value < 0 { buffer.append(UInt8(ascii: "-")) }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { digitBytes in
-            while magnitude > 0 {
-                digitBytes[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            }
-            for index in stride(from: count - 1, through: 0, by: -1) { buffer.append(digitBytes[index]) }
+        var magnitude = value.magnitude
+        let start = buffer.count
+        while magnitude > 0 {
+            buffer.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
         }
+        buffer[start...].reverse()
     }
 
-    /// Appends a field from any value's text form (UUIDs, booleans as `t`/`f` via their description).
+    /// Appends a field from any value's text form (UUIDs, numbers, …).
     public func field(_ value: (some CustomStringConvertible)?) {
         field(value.map { $0.description })
     }
 
-    /// Ends the row; sends a chunk when enough is buffered.
-    public func endRow() async throws(PostgresError) {
+    /// Ends the row; hands a chunk to the sender when enough is buffered.
+    public func endRow() async throws {
         buffer.append(UInt8(ascii: "\n"))
         fieldsInRow = 0
         rowCount += 1
@@ -153,16 +157,32 @@ public final class PostgresCopyWriter {
     }
 
     /// Appends a whole row of text fields and ends it.
-    public func row(_ fields: [String?]) async throws(PostgresError) {
+    public func row(_ fields: [String?]) async throws {
         for value in fields { field(value) }
         try await endRow()
     }
 
-    /// Sends whatever is buffered.
-    public func flush() async throws(PostgresError) {
+    /// Waits for the chunk in flight, then starts sending what is buffered.
+    public func flush() async throws {
         guard !buffer.isEmpty else { return }
+        try await inFlight?.value
         let chunk = buffer
-        buffer.removeAll(keepingCapacity: true)
-        try await connection.sendCopyData(chunk)
+        buffer = []
+        buffer.reserveCapacity(Self.chunkSize + 4096)
+        let connection = self.connection
+        inFlight = Task { try await connection.sendCopyData(chunk) }
+    }
+
+    /// Sends the rest and waits until every chunk is with libpq.
+    func finish() async throws {
+        try await flush()
+        try await inFlight?.value
+        inFlight = nil
+    }
+
+    /// Lets a chunk in flight land before the COPY is aborted, so the abort comes after it.
+    func abandon() async {
+        _ = try? await inFlight?.value
+        inFlight = nil
     }
 }
