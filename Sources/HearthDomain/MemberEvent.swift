@@ -49,7 +49,8 @@ public struct MemberEvent: Hashable, Sendable, Codable {
         case (.purchase, _), (_, .none):
             return
         case (_, .some):
-            throw DomainError(code: .invalidArgument, message: "only purchase events carry an amount, not \(kind.rawValue)")
+            throw DomainError(
+                code: .invalidArgument, message: "only purchase events carry an amount, not \(kind.rawValue)")
         }
     }
 }

@@ -17,7 +17,9 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
     let ranges: [Range<Int>?]
     let rowCount: Int
 
-    init(columns: [Column], storage: [UInt8], ranges: [Range<Int>?], rowCount: Int, affectedRows: Int, commandTag: String) {
+    init(
+        columns: [Column], storage: [UInt8], ranges: [Range<Int>?], rowCount: Int, affectedRows: Int, commandTag: String
+    ) {
         self.columns = columns
         self.storage = storage
         self.ranges = ranges
@@ -35,7 +37,9 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
         guard let index = columns.firstIndex(where: { $0.name == name }) else {
             throw PostgresError(
                 code: .decodingFailed,
-                message: "no column named \"\(name)\" in the result (columns: \(columns.map(\.name).joined(separator: ", ")))")
+                message:
+                    "no column named \"\(name)\" in the result (columns: \(columns.map(\.name).joined(separator: ", ")))"
+            )
         }
         return index
     }

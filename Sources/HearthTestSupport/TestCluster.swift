@@ -1,6 +1,7 @@
 public import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The private PostgreSQL cluster tests run against, managed by `scripts/pg` (the one place that
@@ -44,13 +45,15 @@ public enum TestCluster {
     /// to hang here after the script started a server in the background.
     @discardableResult
     public static func runScript(_ name: String, _ arguments: [String]) throws -> String {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-script-\(UUID().uuidString)")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "hearth-script-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let outputPath = scratch.appendingPathComponent("stdout").path
         let errorPath = scratch.appendingPathComponent("stderr").path
         let script = repositoryRoot.appendingPathComponent("scripts/\(name)").path
-        let command = ([script] + arguments).map(shellQuoted).joined(separator: " ")
+        let command =
+            ([script] + arguments).map(shellQuoted).joined(separator: " ")
             + " </dev/null >\(shellQuoted(outputPath)) 2>\(shellQuoted(errorPath))"
         let status = system(command)
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""

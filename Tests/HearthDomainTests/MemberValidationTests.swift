@@ -12,7 +12,9 @@ struct MemberValidationTests {
         #expect(throws: DomainError.self) {
             try Member(tenantID: tenant, displayName: String(repeating: "名", count: 201)).validate()
         }
-        let tier = #expect(throws: DomainError.self) { try Member(tenantID: tenant, displayName: "A", vipTier: 12).validate() }
+        let tier = #expect(throws: DomainError.self) {
+            try Member(tenantID: tenant, displayName: "A", vipTier: 12).validate()
+        }
         #expect(tier?.code == .invalidArgument)
         #expect(tier?.message.contains("12") == true)
         #expect(throws: DomainError.self) { try Member(tenantID: tenant, displayName: "A", tags: [""]).validate() }
@@ -21,7 +23,9 @@ struct MemberValidationTests {
     @Test func onlyPurchasesCarryAnAmount() throws {
         let member = MemberID()
         func event(_ kind: EventKind, _ amount: Int64?, key: String = "k") -> MemberEvent {
-            MemberEvent(tenantID: tenant, memberID: member, kind: kind, occurredAt: Date(), amountFen: amount, idempotencyKey: key)
+            MemberEvent(
+                tenantID: tenant, memberID: member, kind: kind, occurredAt: Date(), amountFen: amount,
+                idempotencyKey: key)
         }
         try event(.purchase, 0).validate()
         try event(.purchase, 9_900).validate()

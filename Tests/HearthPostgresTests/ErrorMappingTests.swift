@@ -7,7 +7,8 @@ struct ErrorMappingTests {
     @Test(arguments: [
         ("23505", PostgresError.Code.uniqueViolation), ("23503", .foreignKeyViolation), ("23514", .checkViolation),
         ("23502", .notNullViolation), ("40001", .serializationFailure), ("40P01", .deadlockDetected),
-        ("57014", .queryCanceled), ("08006", .connectionLost), ("57P01", .connectionLost), ("42501", .insufficientPrivilege),
+        ("57014", .queryCanceled), ("08006", .connectionLost), ("57P01", .connectionLost),
+        ("42501", .insufficientPrivilege),
         ("22P02", .invalidValue), ("42P01", .invalidStatement), ("XX000", .server),
     ])
     func codeForSQLState(sqlState: String, code: PostgresError.Code) {

@@ -8,7 +8,9 @@ struct PipelineTests {
         try await TestDatabase.with(migrated: false) { database in
             let connection = try await database.connect(owner: true)
             try await connection.executeScript("CREATE TABLE items (n int PRIMARY KEY, label text NOT NULL)")
-            let inserts: [PostgresQuery] = (0..<5_000).map { "INSERT INTO items VALUES (\(Int32($0)), \("item \($0)"))" }
+            let inserts: [PostgresQuery] = (0..<5_000).map {
+                "INSERT INTO items VALUES (\(Int32($0)), \("item \($0)"))"
+            }
             let results = try await connection.pipeline(inserts)
             #expect(results.count == 5_000)
             #expect(results.allSatisfy { $0.affectedRows == 1 })

@@ -83,7 +83,8 @@ struct PoolTests {
         }
         #expect(error?.variable == "HEARTH_DB_POOL_MAX")
         #expect(throws: PostgresConfigurationError.self) {
-            try PostgresPoolConfiguration(url: nil, environment: ["HEARTH_DB_POOL_MIN": "9", "HEARTH_DB_POOL_MAX": "3"])
+            try PostgresPoolConfiguration(
+                url: nil, environment: ["HEARTH_DB_POOL_MIN": "9", "HEARTH_DB_POOL_MAX": "3"])
         }
     }
 

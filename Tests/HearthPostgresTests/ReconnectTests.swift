@@ -32,7 +32,8 @@ struct ReconnectTests {
     @Test func connectingToNothingFailsWithAnActionableError() async throws {
         let error = await #expect(throws: PostgresError.self) {
             try await PostgresConnection.connect(
-                configuration: PostgresConfiguration(url: "postgres://nobody:pw@127.0.0.1:1/none", connectTimeout: .seconds(2)))
+                configuration: PostgresConfiguration(
+                    url: "postgres://nobody:pw@127.0.0.1:1/none", connectTimeout: .seconds(2)))
         }
         #expect(error?.code == .connectionFailed)
         #expect(error?.message.contains("nobody:***@127.0.0.1") == true)

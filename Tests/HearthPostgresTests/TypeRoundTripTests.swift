@@ -30,7 +30,9 @@ struct TypeRoundTripTests {
                 #expect(try await roundTrip(value, cast: "float8", on: connection) == value)
             }
             #expect(try await roundTrip(Double.nan, cast: "float8", on: connection).isNaN)
-            let texts = ["", "plain", "tab\tnew\nline\r\\back", "四川 成都 药房", "emoji 👩‍👩‍👧‍👦 🇨🇳", String(repeating: "长", count: 100_000)]
+            let texts = [
+                "", "plain", "tab\tnew\nline\r\\back", "四川 成都 药房", "emoji 👩‍👩‍👧‍👦 🇨🇳", String(repeating: "长", count: 100_000),
+            ]
             for value in texts { #expect(try await roundTrip(value, cast: "text", on: connection) == value) }
             let uuid = UUID()
             #expect(try await roundTrip(uuid, cast: "uuid", on: connection) == uuid)
@@ -100,7 +102,10 @@ struct TypeRoundTripTests {
             for tags in [[], ["vip"], ["", "核心", "a\"b", "with,comma", "{brace}", "NULL"]] {
                 #expect(try await roundTrip(tags, cast: "text[]", on: connection) == tags)
             }
-            #expect(try await roundTrip([Int64.min, 0, Int64.max], cast: "int8[]", on: connection) == [Int64.min, 0, Int64.max])
+            #expect(
+                try await roundTrip([Int64.min, 0, Int64.max], cast: "int8[]", on: connection) == [
+                    Int64.min, 0, Int64.max,
+                ])
             let ids = [UUID(), UUID()]
             #expect(try await roundTrip(ids, cast: "uuid[]", on: connection) == ids)
 

@@ -64,10 +64,16 @@ struct MemberAndEventStoreTests {
             try await MemberStore(pool: pool).insert(member)
             let events = EventStore(pool: pool)
             let batch = [
-                MemberEvent(tenantID: tenant, memberID: member.id, kind: .message, occurredAt: Self.instant(1_790_000_000), idempotencyKey: "msg-1"),
-                MemberEvent(tenantID: tenant, memberID: member.id, kind: .purchase, occurredAt: Self.instant(1_790_000_060), amountFen: 19_900, idempotencyKey: "order-88"),
+                MemberEvent(
+                    tenantID: tenant, memberID: member.id, kind: .message, occurredAt: Self.instant(1_790_000_000),
+                    idempotencyKey: "msg-1"),
+                MemberEvent(
+                    tenantID: tenant, memberID: member.id, kind: .purchase, occurredAt: Self.instant(1_790_000_060),
+                    amountFen: 19_900, idempotencyKey: "order-88"),
                 // Far in the future: lands in the default partition instead of being refused.
-                MemberEvent(tenantID: tenant, memberID: member.id, kind: .checkIn, occurredAt: Self.instant(1_950_000_000), idempotencyKey: "checkin-2031"),
+                MemberEvent(
+                    tenantID: tenant, memberID: member.id, kind: .checkIn, occurredAt: Self.instant(1_950_000_000),
+                    idempotencyKey: "checkin-2031"),
             ]
             #expect(try await events.record(batch, tenant: tenant) == EventRecordOutcome(inserted: 3, duplicates: 0))
             // The same batch again, e.g. after a timeout: nothing new.
@@ -83,10 +89,14 @@ struct MemberAndEventStoreTests {
             }
             #expect(try partition[0].decode(String.self, at: 0) == "events_default")
 
-            let badPurchase = MemberEvent(tenantID: tenant, memberID: member.id, kind: .purchase, occurredAt: Date(), idempotencyKey: "x")
+            let badPurchase = MemberEvent(
+                tenantID: tenant, memberID: member.id, kind: .purchase, occurredAt: Date(), idempotencyKey: "x")
             await #expect(throws: DomainError.self) { try await events.record([badPurchase], tenant: tenant) }
-            let unknownMember = MemberEvent(tenantID: tenant, memberID: MemberID(), kind: .share, occurredAt: Date(), idempotencyKey: "y")
-            let error = await #expect(throws: PostgresError.self) { try await events.record([unknownMember], tenant: tenant) }
+            let unknownMember = MemberEvent(
+                tenantID: tenant, memberID: MemberID(), kind: .share, occurredAt: Date(), idempotencyKey: "y")
+            let error = await #expect(throws: PostgresError.self) {
+                try await events.record([unknownMember], tenant: tenant)
+            }
             #expect(error?.code == .foreignKeyViolation)
             await pool.close()
         }

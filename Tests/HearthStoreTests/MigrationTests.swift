@@ -40,7 +40,8 @@ struct MigrationTests {
             #expect(applied.filter { !$0.isEmpty }.count == 1)
             #expect(applied.flatMap { $0 }.sorted() == migrator.migrations.map(\.version))
             let connection = try await database.connect(owner: true)
-            let rows = try await connection.query("SELECT count(*), count(DISTINCT version) FROM hearth_schema_migrations")
+            let rows = try await connection.query(
+                "SELECT count(*), count(DISTINCT version) FROM hearth_schema_migrations")
             #expect(try rows[0].decode(Int.self, at: 0) == migrator.migrations.count)
             #expect(try rows[0].decode(Int.self, at: 1) == migrator.migrations.count)
             await connection.close()
@@ -67,7 +68,8 @@ struct MigrationTests {
         try await TestDatabase.with(migrated: false) { database in
             let connection = try await database.connect(owner: true)
             let migrations = [
-                PostgresMigration(version: 1, name: "good", sql: "CREATE TABLE good_table (tenant_id uuid PRIMARY KEY);"),
+                PostgresMigration(
+                    version: 1, name: "good", sql: "CREATE TABLE good_table (tenant_id uuid PRIMARY KEY);"),
                 PostgresMigration(version: 2, name: "bad", sql: "CREATE TABLE half_done (n int); SELECT 1/0;"),
             ]
             let error = await #expect(throws: PostgresError.self) {

@@ -33,7 +33,8 @@ struct TenantIsolationTests {
             let error = await #expect(throws: PostgresError.self) {
                 try await pool.withTenant(a) { connection in
                     try await connection.query(
-                        "INSERT INTO members (tenant_id, member_id, display_name) VALUES (\(b.rawValue), \(UUID()), 'intruder')")
+                        "INSERT INTO members (tenant_id, member_id, display_name) VALUES (\(b.rawValue), \(UUID()), 'intruder')"
+                    )
                 }
             }
             #expect(error?.code == .insufficientPrivilege)
@@ -41,7 +42,8 @@ struct TenantIsolationTests {
 
             // Updating or deleting B's rows from A touches nothing.
             let touched = try await pool.withTenant(a) { connection in
-                try await connection.query("UPDATE members SET display_name = 'hacked' WHERE member_id = \(bob.id.rawValue)")
+                try await connection.query(
+                    "UPDATE members SET display_name = 'hacked' WHERE member_id = \(bob.id.rawValue)")
             }
             #expect(touched.affectedRows == 0)
             #expect(try await members.member(bob.id, tenant: b)?.displayName == "Bob")

@@ -26,7 +26,9 @@ struct GeneratedMember {
 
     /// The fields in column order, as text.
     var fields: [String] {
-        [Self.tenant, memberID, displayName, phone, province, city, organisationKind, tags, String(vipTier),
-         String(totalSpendFen), createdAt]
+        [
+            Self.tenant, memberID, displayName, phone, province, city, organisationKind, tags, String(vipTier),
+            String(totalSpendFen), createdAt,
+        ]
     }
 }

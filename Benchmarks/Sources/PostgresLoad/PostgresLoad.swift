@@ -22,7 +22,8 @@ struct PostgresLoad {
             FileHandle.standardError.write(Data("usage: PostgresLoad --url URL --rows N --mode copy|pipeline\n".utf8))
             exit(2)
         }
-        let connection = try await PostgresConnection.connect(configuration: PostgresConfiguration(url: url, statementTimeout: nil))
+        let connection = try await PostgresConnection.connect(
+            configuration: PostgresConfiguration(url: url, statementTimeout: nil))
         try await connection.executeScript("TRUNCATE bench_members")
         // Rows are generated before the clock starts, as psql's CSV file exists before its run.
         let members = (0..<rows).map { GeneratedMember(index: $0).fields }
@@ -42,7 +43,9 @@ struct PostgresLoad {
             exit(1)
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print("mode=\(mode) rows=\(rows) seconds=\(String(format: "%.3f", seconds)) rows_per_s=\(Int(Double(rows) / seconds))")
+        print(
+            "mode=\(mode) rows=\(rows) seconds=\(String(format: "%.3f", seconds)) rows_per_s=\(Int(Double(rows) / seconds))"
+        )
         await connection.close()
     }
 
@@ -90,7 +93,8 @@ struct PostgresLoad {
     }
 
     static func csvQuoted(_ field: String) -> String {
-        field.contains(where: { $0 == "," || $0 == "\"" }) ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        field.contains(where: { $0 == "," || $0 == "\"" })
+            ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
     }
 }
 

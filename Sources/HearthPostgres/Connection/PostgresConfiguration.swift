@@ -55,7 +55,8 @@ public struct PostgresConfiguration: Sendable, Hashable {
     /// The URL with any password replaced, safe for logs and error messages.
     public var redactedURL: String {
         guard let url else { return "(PG* environment)" }
-        guard let schemeEnd = url.range(of: "://"), let at = url.range(of: "@", range: schemeEnd.upperBound..<url.endIndex)
+        guard let schemeEnd = url.range(of: "://"),
+            let at = url.range(of: "@", range: schemeEnd.upperBound..<url.endIndex)
         else { return url.replacingPasswordKeyword() }
         let credentials = url[schemeEnd.upperBound..<at.lowerBound]
         guard let colon = credentials.firstIndex(of: ":") else { return url }

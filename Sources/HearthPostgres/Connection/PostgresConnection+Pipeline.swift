@@ -57,7 +57,8 @@ extension PostgresConnection {
             default:
                 if firstError == nil {
                     var error = result.error(connectionBroken: PQstatus(handle) != CONNECTION_OK)
-                    error.message = "statement \(results.count + 1) of \(queries.count) in the batch failed: \(error.message)"
+                    error.message =
+                        "statement \(results.count + 1) of \(queries.count) in the batch failed: \(error.message)"
                     firstError = error
                 }
                 if PQstatus(handle) != CONNECTION_OK { throw firstError! }
@@ -75,7 +76,8 @@ extension PostgresConnection {
         var descriptor = pollfd(fd: socket, events: Int16(POLLIN) | (writable ? Int16(POLLOUT) : 0), revents: 0)
         while poll(&descriptor, 1, timeoutMilliseconds) < 0 {
             guard errno == EINTR else {
-                throw PostgresError(code: .connectionLost, message: "poll on the database socket failed (errno \(errno))")
+                throw PostgresError(
+                    code: .connectionLost, message: "poll on the database socket failed (errno \(errno))")
             }
         }
     }

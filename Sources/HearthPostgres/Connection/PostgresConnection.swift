@@ -1,11 +1,12 @@
 import CLibPQ
 import Dispatch
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 public import Logging
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One libpq connection, living on a serial dispatch queue of its own.
 ///
@@ -67,21 +68,26 @@ public final class PostgresConnection: @unchecked Sendable {
                     PQconnectdbParams(keywords, values, 1)
                 }
                 guard let handle else {
-                    continuation.resume(returning: .failure(PostgresError(
-                        code: .connectionFailed, message: "could not allocate a libpq connection")))
+                    continuation.resume(
+                        returning: .failure(
+                            PostgresError(
+                                code: .connectionFailed, message: "could not allocate a libpq connection")))
                     return
                 }
                 guard PQstatus(handle) == CONNECTION_OK else {
                     let message = PQerrorMessage(handle).map { String(cString: $0).trimmed } ?? "unknown error"
                     PQfinish(handle)
-                    continuation.resume(returning: .failure(PostgresError(
-                        code: .connectionFailed,
-                        message: "cannot connect to PostgreSQL at \(redacted): \(message)",
-                        hint: "Check that PostgreSQL is running (scripts/pg start) and the URL is right.")))
+                    continuation.resume(
+                        returning: .failure(
+                            PostgresError(
+                                code: .connectionFailed,
+                                message: "cannot connect to PostgreSQL at \(redacted): \(message)",
+                                hint: "Check that PostgreSQL is running (scripts/pg start) and the URL is right.")))
                     return
                 }
-                continuation.resume(returning: .success(
-                    PostgresConnection(handle: handle, queue: queue, id: id, logger: connectionLogger)))
+                continuation.resume(
+                    returning: .success(
+                        PostgresConnection(handle: handle, queue: queue, id: id, logger: connectionLogger)))
             }
         }
         return try connection.get()
@@ -107,14 +113,18 @@ public final class PostgresConnection: @unchecked Sendable {
                         return false
                     }
                     guard !cancelledEarly else {
-                        continuation.resume(returning: .failure(PostgresError(
-                            code: .queryCanceled, message: "the statement was cancelled before it started")))
+                        continuation.resume(
+                            returning: .failure(
+                                PostgresError(
+                                    code: .queryCanceled, message: "the statement was cancelled before it started")))
                         return
                     }
                     defer { activity.withLock { $0.running = nil } }
                     guard let handle else {
-                        continuation.resume(returning: .failure(PostgresError(
-                            code: .connectionLost, message: "the connection is closed")))
+                        continuation.resume(
+                            returning: .failure(
+                                PostgresError(
+                                    code: .connectionLost, message: "the connection is closed")))
                         return
                     }
                     let outcome = Result { () throws(PostgresError) -> T in try work(handle) }
@@ -234,8 +244,8 @@ private func withCStringArrays<R>(
     let keywords = pairs.map { strdup($0.0) }
     let values = pairs.map { strdup($0.1) }
     defer {
-        keywords.forEach { free($0) }
-        values.forEach { free($0) }
+        for keyword in keywords { free(keyword) }
+        for value in values { free(value) }
     }
     let keywordPointers: [UnsafePointer<CChar>?] = keywords.map { $0.map { UnsafePointer($0) } } + [nil]
     let valuePointers: [UnsafePointer<CChar>?] = values.map { $0.map { UnsafePointer($0) } } + [nil]

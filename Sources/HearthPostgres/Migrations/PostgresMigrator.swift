@@ -13,7 +13,9 @@ public struct PostgresMigrator: Sendable {
     /// Key of the session advisory lock held while migrating ("HEARTH" in ASCII).
     static let lockKey: Int64 = 0x4845_4152_5448
 
-    public init(migrations: [PostgresMigration], logger: Logger = Logger(label: "hearth.migrations")) throws(PostgresError) {
+    public init(migrations: [PostgresMigration], logger: Logger = Logger(label: "hearth.migrations"))
+        throws(PostgresError)
+    {
         let sorted = migrations.sorted { $0.version < $1.version }
         for (previous, next) in zip(sorted, sorted.dropFirst()) where previous.version == next.version {
             throw PostgresError(
@@ -96,7 +98,8 @@ public struct PostgresMigrator: Sendable {
         }
         var done: [Int] = []
         for migration in migrations where applied[migration.version] == nil {
-            logger.info("applying migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+            logger.info(
+                "applying migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
             do {
                 try await connection.withTransaction { connection in
                     try await connection.executeScript(migration.sql)

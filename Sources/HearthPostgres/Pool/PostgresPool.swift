@@ -176,10 +176,12 @@ public final class PostgresPool: Sendable {
                 }
                 Task { [weak self] in
                     try? await Task.sleep(until: deadline, clock: .continuous)
-                    self?.failWaiter(id, with: PostgresError(
-                        code: .leaseTimeout,
-                        message: "no database connection became free within \(timeout) (all \(maximum) in use)",
-                        hint: "Raise HEARTH_DB_POOL_MAX or look for slow statements holding connections."))
+                    self?.failWaiter(
+                        id,
+                        with: PostgresError(
+                            code: .leaseTimeout,
+                            message: "no database connection became free within \(timeout) (all \(maximum) in use)",
+                            hint: "Raise HEARTH_DB_POOL_MAX or look for slow statements holding connections."))
                 }
             }
         } onCancel: {
@@ -236,7 +238,10 @@ public final class PostgresPool: Sendable {
     }
 
     private func release(_ connection: PostgresConnection) {
-        enum Next { case handOver(Waiter), keep, close }
+        enum Next {
+            case handOver(Waiter)
+            case keep, close
+        }
         let next = state.withLock { state -> Next in
             if state.closed {
                 state.leased -= 1

@@ -30,7 +30,8 @@ public struct PostgresPoolConfiguration: Sendable, Hashable {
             guard let text = environment[name], !text.isEmpty else { return value }
             guard let parsed = Int(text), range.contains(parsed) else {
                 throw PostgresConfigurationError(
-                    variable: name, message: "\(name)=\(text) is not a whole number in \(range.lowerBound)…\(range.upperBound)")
+                    variable: name,
+                    message: "\(name)=\(text) is not a whole number in \(range.lowerBound)…\(range.upperBound)")
             }
             return parsed
         }

@@ -67,7 +67,8 @@ extension Array: PostgresDecodable where Element: PostgresArrayElement {
         else {
             throw PostgresError(
                 code: .decodingFailed,
-                message: "column \"\(cell.columnName)\" is a \(dimensions)-dimensional array; only one dimension is read")
+                message:
+                    "column \"\(cell.columnName)\" is a \(dimensions)-dimensional array; only one dimension is read")
         }
         let elementCell = PostgresCell(
             type: PostgresTypeOID(rawValue: elementType), bytes: nil, columnName: cell.columnName)
@@ -82,7 +83,9 @@ extension Array: PostgresDecodable where Element: PostgresArrayElement {
             guard length >= 0 else {
                 throw PostgresError(
                     code: .decodingFailed,
-                    message: "column \"\(cell.columnName)\" has a NULL array element; read it as an array of optionals instead")
+                    message:
+                        "column \"\(cell.columnName)\" has a NULL array element; read it as an array of optionals instead"
+                )
             }
             guard let element = reader.readBytes(Int(length)) else { throw cell.malformed([Element].self) }
             values.append(try Element(postgresCell: elementCell, bytes: element))

@@ -124,8 +124,11 @@ extension UUID: PostgresArrayElement {
         guard cell.type == .uuid else { throw cell.mismatch(UUID.self) }
         guard bytes.count == 16 else { throw cell.malformed(UUID.self) }
         let b = Array(bytes)
-        self = UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
-                           b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+        self = UUID(
+            uuid: (
+                b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+                b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]
+            ))
     }
 }
 

@@ -32,9 +32,15 @@ public struct PostgresNumeric: Sendable, Hashable, CustomStringConvertible, Post
             let sign = reader.read(UInt16.self), let scale = reader.read(Int16.self), count >= 0, scale >= 0
         else { throw cell.malformed(PostgresNumeric.self) }
         switch sign {
-        case 0xC000: description = "NaN"; return
-        case 0xD000: description = "Infinity"; return
-        case 0xF000: description = "-Infinity"; return
+        case 0xC000:
+            description = "NaN"
+            return
+        case 0xD000:
+            description = "Infinity"
+            return
+        case 0xF000:
+            description = "-Infinity"
+            return
         case 0x0000, 0x4000: break
         default: throw cell.malformed(PostgresNumeric.self)
         }

@@ -27,7 +27,8 @@ public struct EventStore: Sendable {
         for event in events {
             try event.validate()
             guard event.tenantID == tenant else {
-                throw DomainError(code: .invalidArgument, message: "event \(event.idempotencyKey) belongs to another tenant")
+                throw DomainError(
+                    code: .invalidArgument, message: "event \(event.idempotencyKey) belongs to another tenant")
             }
         }
         guard !events.isEmpty else { return EventRecordOutcome(inserted: 0, duplicates: 0) }

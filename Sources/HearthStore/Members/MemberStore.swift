@@ -34,7 +34,8 @@ public struct MemberStore: Sendable {
     public func member(_ id: MemberID, tenant: TenantID) async throws -> Member? {
         try await pool.withTenant(tenant) { connection in
             let rows = try await connection.query(
-                "SELECT \(unescaped: Self.columns) FROM members WHERE tenant_id = \(tenant.rawValue) AND member_id = \(id.rawValue)")
+                "SELECT \(unescaped: Self.columns) FROM members WHERE tenant_id = \(tenant.rawValue) AND member_id = \(id.rawValue)"
+            )
             return try rows.first.map(Member.init(row:))
         }
     }
