@@ -68,10 +68,14 @@ struct TenantIsolationTests {
             for statement in [
                 "ALTER TABLE members DISABLE ROW LEVEL SECURITY", "ALTER TABLE members NO FORCE ROW LEVEL SECURITY",
                 "DROP POLICY tenant_isolation ON members", "DROP TABLE members", "TRUNCATE members",
+                "SELECT hearth_isolate_by_tenant('members')", "DELETE FROM hearth_schema_migrations",
             ] {
                 let error = await #expect(throws: PostgresError.self) { try await connection.executeScript(statement) }
                 #expect(error?.code == .insufficientPrivilege, "\(statement)")
             }
+            // It may read the schema version (readiness checks) but not change it.
+            let versions = try await connection.query("SELECT count(*) FROM hearth_schema_migrations")
+            #expect(try versions[0].decode(Int.self, at: 0) > 0)
             await connection.close()
         }
     }

@@ -37,6 +37,9 @@ END
 $$;
 
 GRANT USAGE ON SCHEMA public TO hearth_app;
+-- The migrator creates hearth_schema_migrations before the first migration; services read it to
+-- tell whether the schema is current (readiness), and never write it.
+GRANT SELECT ON hearth_schema_migrations TO hearth_app;
 DO $$
 BEGIN
     EXECUTE format('GRANT CONNECT ON DATABASE %I TO hearth_app', current_database());
@@ -133,15 +136,26 @@ CREATE TRIGGER touch_updated_at BEFORE UPDATE ON operators FOR EACH ROW EXECUTE 
 -- ---------------------------------------------------------------------------------------------
 -- Row-level security and grants
 
-ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
-ALTER TABLE tenants FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON tenants
-    USING (tenant_id = hearth_current_tenant()) WITH CHECK (tenant_id = hearth_current_tenant());
+-- The one way a migration secures a table: row-level security enabled and forced (the owner obeys
+-- it too) with the tenant_isolation policy. Every later migration calls it for the tables it
+-- creates; grants stay explicit beside it, since they differ per table.
+CREATE FUNCTION hearth_isolate_by_tenant(VARIADIC tables regclass[]) RETURNS void
+    LANGUAGE plpgsql
+AS $$
+DECLARE
+    t regclass;
+BEGIN
+    FOREACH t IN ARRAY tables LOOP
+        EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', t);
+        EXECUTE format('CREATE POLICY tenant_isolation ON %s USING (tenant_id = hearth_current_tenant()) '
+                       'WITH CHECK (tenant_id = hearth_current_tenant())', t);
+    END LOOP;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION hearth_isolate_by_tenant(regclass[]) FROM PUBLIC, hearth_app;
 
-ALTER TABLE operators ENABLE ROW LEVEL SECURITY;
-ALTER TABLE operators FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON operators
-    USING (tenant_id = hearth_current_tenant()) WITH CHECK (tenant_id = hearth_current_tenant());
+SELECT hearth_isolate_by_tenant('tenants', 'operators');
 
 GRANT SELECT, INSERT, UPDATE ON tenants TO hearth_app;
 -- Deleting a tenant cascades to everything it owns: an offboarding step for the owner role, never

@@ -206,10 +206,7 @@ CREATE INDEX events_member_idx ON events (tenant_id, member_id, occurred_at);
 CREATE INDEX events_community_idx ON events (tenant_id, community_id, occurred_at) WHERE community_id IS NOT NULL;
 CREATE INDEX events_campaign_idx ON events (tenant_id, campaign_id, occurred_at) WHERE campaign_id IS NOT NULL;
 
-ALTER TABLE events ENABLE ROW LEVEL SECURITY;
-ALTER TABLE events FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON events
-    USING (tenant_id = hearth_current_tenant()) WITH CHECK (tenant_id = hearth_current_tenant());
+SELECT hearth_isolate_by_tenant('events');
 
 -- Rows outside every monthly partition (far future, clock skew, years not yet prepared) land here
 -- instead of being refused; hearth_ensure_event_partitions moves them out when their month is created.
@@ -314,19 +311,7 @@ COMMENT ON TABLE event_keys IS
 -- ---------------------------------------------------------------------------------------------
 -- Row-level security and grants
 
-DO $$
-DECLARE
-    t text;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['members', 'member_identities', 'member_consents', 'consent_changes',
-                             'member_merges', 'event_keys'] LOOP
-        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-        EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
-        EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = hearth_current_tenant()) '
-                       'WITH CHECK (tenant_id = hearth_current_tenant())', t);
-    END LOOP;
-END
-$$;
+SELECT hearth_isolate_by_tenant('members', 'member_identities', 'member_consents', 'consent_changes', 'member_merges', 'event_keys');
 
 GRANT SELECT, INSERT, UPDATE, DELETE
     ON members, member_identities, member_consents, consent_changes, member_merges, events, event_keys

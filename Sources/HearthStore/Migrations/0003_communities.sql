@@ -117,17 +117,6 @@ CREATE INDEX moderation_actions_member_idx ON moderation_actions (tenant_id, mem
 -- ---------------------------------------------------------------------------------------------
 -- Row-level security and grants
 
-DO $$
-DECLARE
-    t text;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['communities', 'memberships', 'moderation_actions'] LOOP
-        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-        EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
-        EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = hearth_current_tenant()) '
-                       'WITH CHECK (tenant_id = hearth_current_tenant())', t);
-    END LOOP;
-END
-$$;
+SELECT hearth_isolate_by_tenant('communities', 'memberships', 'moderation_actions');
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON communities, memberships, moderation_actions TO hearth_app;

@@ -233,19 +233,7 @@ CREATE TRIGGER touch_updated_at BEFORE UPDATE ON conversions FOR EACH ROW EXECUT
 -- ---------------------------------------------------------------------------------------------
 -- Row-level security and grants
 
-DO $$
-DECLARE
-    t text;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['segments', 'segment_members', 'campaigns', 'campaign_occurrences', 'offers',
-                             'deliveries', 'conversions'] LOOP
-        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-        EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
-        EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = hearth_current_tenant()) '
-                       'WITH CHECK (tenant_id = hearth_current_tenant())', t);
-    END LOOP;
-END
-$$;
+SELECT hearth_isolate_by_tenant('segments', 'segment_members', 'campaigns', 'campaign_occurrences', 'offers', 'deliveries', 'conversions');
 
 GRANT SELECT, INSERT, UPDATE, DELETE
     ON segments, segment_members, campaigns, campaign_occurrences, offers, deliveries, conversions

@@ -90,17 +90,6 @@ CREATE INDEX report_snapshots_lookup_idx ON report_snapshots (tenant_id, kind, s
 -- ---------------------------------------------------------------------------------------------
 -- Row-level security and grants
 
-DO $$
-DECLARE
-    t text;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['jobs', 'job_runs', 'report_snapshots'] LOOP
-        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-        EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
-        EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = hearth_current_tenant()) '
-                       'WITH CHECK (tenant_id = hearth_current_tenant())', t);
-    END LOOP;
-END
-$$;
+SELECT hearth_isolate_by_tenant('jobs', 'job_runs', 'report_snapshots');
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON jobs, job_runs, report_snapshots TO hearth_app;
