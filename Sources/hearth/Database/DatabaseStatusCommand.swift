@@ -16,8 +16,8 @@ struct DatabaseStatusCommand: AsyncParsableCommand {
         var behind = false
         try await runReportingFailures {
             let connection = try await database.connect()
-            defer { Task { await connection.close() } }
             let status = try await HearthMigrations.migrator().status(on: connection)
+            await connection.close()
             try output.print(facts: [
                 "schema_version": "\(status.currentVersion)",
                 "latest_version": "\(status.latestVersion)",

@@ -14,10 +14,10 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         try await runReportingFailures {
             let connection = try await database.connect()
-            defer { Task { await connection.close() } }
             let migrator = try HearthMigrations.migrator()
             let applied = try await migrator.migrate(on: connection)
             let status = try await migrator.status(on: connection)
+            await connection.close()
             try output.print(facts: [
                 "schema_version": "\(status.currentVersion)",
                 "applied": applied.isEmpty ? "none" : applied.map(String.init).joined(separator: " "),
