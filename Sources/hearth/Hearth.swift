@@ -9,6 +9,6 @@ struct Hearth: AsyncParsableCommand {
         discussion: """
             Exit codes: 0 success, 1 the operation failed (the message says why), 2 the command line was wrong.
             """,
-        subcommands: [DatabaseCommand.self]
+        subcommands: [DatabaseCommand.self, TokenCommand.self]
     )
 }
