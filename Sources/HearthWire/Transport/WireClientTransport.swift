@@ -1,0 +1,212 @@
+public import GRPCCore
+import HearthProtos
+public import Logging
+import NIOCore
+import Synchronization
+
+/// GRPCCore's client transport over Hearth's length-prefixed TCP frames.
+///
+/// Connects lazily, one connection per endpoint, and spreads new calls over the endpoints round
+/// robin (replicated services). A lost connection fails its calls with UNAVAILABLE; the next call
+/// reconnects, waiting out an exponential backoff with jitter after repeated failures.
+public final class WireClientTransport: ClientTransport {
+    public typealias Bytes = [UInt8]
+
+    /// `host:port` of a server.
+    public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
+        public var host: String
+        public var port: Int
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+
+        /// Parses `host:port`; `nil` otherwise.
+        public init?(_ text: String) {
+            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+                (1...65535).contains(port), colon != text.startIndex
+            else { return nil }
+            self.init(host: String(text[..<colon]), port: port)
+        }
+
+        public var description: String { "\(host):\(port)" }
+    }
+
+    public let endpoints: [Endpoint]
+    public let retryThrottle: RetryThrottle? = nil
+    let maximumFrameSize: Int
+    private let logger: Logger
+    private let state: Mutex<State>
+    private let shutdown = AsyncStream<Void>.makeStream()
+
+    private struct Slot {
+        var connection: WireClientConnection?
+        /// A connect in progress, shared by every call that needs this endpoint meanwhile.
+        var connecting: Task<WireClientConnection, any Error>?
+        var failures = 0
+        var retryAfter: ContinuousClock.Instant?
+    }
+
+    private struct State {
+        var slots: [Slot]
+        var next = 0
+        var shuttingDown = false
+        var openStreams = 0
+    }
+
+    public init(
+        endpoints: [Endpoint], maximumFrameSize: Int = WireFrame.defaultMaximumSize,
+        logger: Logger = Logger(label: "hearth.wire.client")
+    ) {
+        precondition(!endpoints.isEmpty, "a client needs at least one endpoint")
+        self.endpoints = endpoints
+        self.maximumFrameSize = maximumFrameSize
+        self.logger = logger
+        self.state = Mutex(State(slots: endpoints.map { _ in Slot() }))
+    }
+
+    public func connect() async throws {
+        for await _ in shutdown.stream {}
+        let connections = state.withLock { state in state.slots.compactMap(\.connection) }
+        for connection in connections { await connection.close() }
+    }
+
+    public func beginGracefulShutdown() {
+        let idle = state.withLock { state -> Bool in
+            state.shuttingDown = true
+            return state.openStreams == 0
+        }
+        if idle { shutdown.continuation.finish() }
+    }
+
+    public func config(forMethod descriptor: MethodDescriptor) -> MethodConfig? { nil }
+
+    public func withStream<T: Sendable>(
+        descriptor: MethodDescriptor,
+        options: CallOptions,
+        _ closure: (RPCStream<Inbound, Outbound>, ClientContext) async throws -> T
+    ) async throws -> T {
+        let connection = try await connectionForNewStream()
+        defer { streamEnded() }
+        let (inbound, continuation) = connection.makeInbound()
+        let streamID = Mutex<UInt32?>(nil)
+        let path = "/\(descriptor.service.fullyQualifiedService)/\(descriptor.method)"
+        let timeout = options.timeout
+        let writer = WireStreamWriter<RPCRequestPart<Bytes>>(
+            onWrite: { part in
+                switch part {
+                case .metadata(var metadata):
+                    if let timeout {
+                        metadata.replaceOrAddString(WireEnvelope.timeoutHeader(timeout), forKey: "grpc-timeout")
+                    }
+                    var headers = Hearth_Wire_V1_RequestHeaders()
+                    headers.methodPath = path
+                    headers.metadata = WireEnvelope.encode(metadata)
+                    let id = try await connection.startStream(continuation, headers: WireEnvelope.body(headers))
+                    streamID.withLock { $0 = id }
+                case .message(let bytes):
+                    guard let id = streamID.withLock({ $0 }) else {
+                        throw RPCError(
+                            code: .internalError, message: "a message was written before the call's metadata")
+                    }
+                    try await connection.send(WireFrame(kind: .message, streamID: id, body: .init(bytes: bytes)))
+                }
+            },
+            onFinish: { error in
+                guard let id = streamID.withLock({ $0 }) else { return }
+                let kind: WireFrame.Kind = error == nil ? .trailers : .cancel
+                try? await connection.send(WireFrame(kind: kind, flags: .endStream, streamID: id))
+            })
+        let stream = RPCStream(
+            descriptor: descriptor, inbound: RPCAsyncSequence(wrapping: inbound),
+            outbound: RPCWriter.Closable(wrapping: writer))
+        let context = ClientContext(
+            descriptor: descriptor, remotePeer: "hearth:\(connection.peer)", localPeer: "hearth:client")
+        let outcome: Result<T, any Error>
+        do {
+            outcome = .success(try await closure(stream, context))
+        } catch {
+            outcome = .failure(error)
+        }
+        if let id = streamID.withLock({ $0 }) {
+            await connection.closeStream(id)
+        } else {
+            continuation.finish()
+        }
+        return try outcome.get()
+    }
+
+    private func streamEnded() {
+        let finished = state.withLock { state -> Bool in
+            state.openStreams -= 1
+            return state.shuttingDown && state.openStreams == 0
+        }
+        if finished { shutdown.continuation.finish() }
+    }
+
+    /// Picks the next endpoint round robin, reusing its connection or opening one (one connect
+    /// per endpoint at a time, shared by the calls that wait for it).
+    private func connectionForNewStream() async throws -> WireClientConnection {
+        enum Choice {
+            case use(WireClientConnection)
+            case join(Task<WireClientConnection, any Error>, Int)
+            case wait
+        }
+        var lastError: (any Error)?
+        for _ in 0..<endpoints.count {
+            let choice = try state.withLock { state -> Choice in
+                guard !state.shuttingDown else {
+                    throw RPCError(code: .failedPrecondition, message: "the client is shutting down")
+                }
+                let index = state.next % state.slots.count
+                state.next += 1
+                if let connection = state.slots[index].connection, connection.acceptsStreams {
+                    state.openStreams += 1
+                    return .use(connection)
+                }
+                if let connecting = state.slots[index].connecting { return .join(connecting, index) }
+                if let retryAfter = state.slots[index].retryAfter, ContinuousClock.now < retryAfter { return .wait }
+                let endpoint = endpoints[index]
+                let (maximumFrameSize, logger) = (self.maximumFrameSize, self.logger)
+                let connecting = Task {
+                    try await WireClientConnection.connect(
+                        host: endpoint.host, port: endpoint.port, maximumFrameSize: maximumFrameSize, logger: logger)
+                }
+                state.slots[index].connecting = connecting
+                return .join(connecting, index)
+            }
+            switch choice {
+            case .use(let connection):
+                return connection
+            case .wait:
+                lastError = RPCError(
+                    code: .unavailable, message: "reconnecting; the server was unreachable moments ago")
+            case .join(let connecting, let index):
+                do {
+                    let connection = try await connecting.value
+                    let old = state.withLock { state -> WireClientConnection? in
+                        state.openStreams += 1
+                        guard state.slots[index].connection !== connection else { return nil }
+                        let old = state.slots[index].connection
+                        state.slots[index] = Slot(connection: connection)
+                        return old
+                    }
+                    if let old { Task { await old.close() } }
+                    return connection
+                } catch {
+                    state.withLock { state in
+                        guard state.slots[index].connecting != nil else { return }
+                        state.slots[index].connecting = nil
+                        state.slots[index].failures += 1
+                        let exponent = min(state.slots[index].failures, 6)
+                        let backoff = Double(50 << exponent) * Double.random(in: 0.5...1.0)
+                        state.slots[index].retryAfter = .now + .milliseconds(Int(backoff))
+                    }
+                    lastError = RPCError(
+                        code: .unavailable, message: "cannot reach \(endpoints[index]): \(error)", cause: error)
+                }
+            }
+        }
+        throw lastError ?? RPCError(code: .unavailable, message: "no endpoint is reachable")
+    }
+}

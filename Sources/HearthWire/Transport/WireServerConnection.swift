@@ -1,0 +1,209 @@
+import GRPCCore
+import HearthProtos
+import Logging
+import NIOCore
+import Synchronization
+
+/// One accepted TCP connection on the server: it turns each new stream into an `RPCStream` for the
+/// listener, routes later frames to it, and cancels its handlers when the peer cancels or goes away.
+final class WireServerConnection: WireFrameReceiver {
+    typealias Part = RPCRequestPart<[UInt8]>
+    typealias Continuation = AsyncThrowingStream<Part, any Error>.Continuation
+
+    /// A stream accepted from the peer, waiting for the listener to run its handler.
+    struct Accepted: Sendable {
+        var stream: RPCStream<ServerTransportInbound, ServerTransportOutbound>
+        var connection: WireServerConnection
+        var id: UInt32
+    }
+
+    let channel: any Channel
+    let peer: String
+    private let table = Mutex(Table())
+    private let accept: @Sendable (Accepted) -> Bool
+    private let logger: Logger
+    static let maximumBufferedMessages = 1024
+
+    private struct Entry {
+        var continuation: Continuation
+        var cancellation: ServerContext.RPCCancellationHandle?
+        var cancelled = false
+    }
+
+    private struct Table {
+        var streams: [UInt32: Entry] = [:]
+        var highestID: UInt32 = 0
+        var draining = false
+    }
+
+    init(channel: any Channel, logger: Logger, accept: @escaping @Sendable (Accepted) -> Bool) {
+        self.channel = channel
+        self.peer = channel.remoteAddress.map { "\($0)" } ?? "unknown"
+        self.logger = logger
+        self.accept = accept
+    }
+
+    var openStreamCount: Int { table.withLock { $0.streams.count } }
+
+    /// Links the handler's cancellation handle to the stream; cancels at once if the peer already did.
+    func register(_ handle: ServerContext.RPCCancellationHandle, for id: UInt32) {
+        let cancelNow = table.withLock { table -> Bool in
+            table.streams[id]?.cancellation = handle
+            return table.streams[id]?.cancelled ?? true
+        }
+        if cancelNow { handle.cancel() }
+    }
+
+    func streamFinished(_ id: UInt32) {
+        let (entry, drained) = table.withLock { table in
+            (table.streams.removeValue(forKey: id), table.draining && table.streams.isEmpty)
+        }
+        entry?.continuation.finish()
+        if drained { channel.close(promise: nil) }
+    }
+
+    /// Stops taking streams: sends GOAWAY, and closes once the streams in flight are done.
+    func beginDraining() {
+        let (last, idle) = table.withLock { table -> (UInt32, Bool) in
+            table.draining = true
+            return (table.highestID, table.streams.isEmpty)
+        }
+        var goAway = Hearth_Wire_V1_GoAway()
+        goAway.lastStreamID = last
+        goAway.reason = "server shutting down"
+        let frame = WireFrame(kind: .goAway, streamID: 0, body: WireEnvelope.body(goAway))
+        channel.writeAndFlush(frame).whenComplete { [channel] _ in
+            if idle { channel.close(promise: nil) }
+        }
+    }
+
+    /// Ends every stream now (the grace period ran out).
+    func forceClose() {
+        cancelAll()
+        channel.close(promise: nil)
+    }
+
+    func send(_ frame: WireFrame) async throws {
+        do {
+            try await channel.writeAndFlush(frame)
+        } catch {
+            throw RPCError(code: .unavailable, message: "the client connection was lost", cause: error)
+        }
+    }
+
+    // MARK: - Frames from the client (event loop)
+
+    func receive(_ frame: WireFrame) throws {
+        switch frame.kind {
+        case .headers:
+            try openStream(frame)
+        case .message:
+            deliver(.message(Array(frame.body.readableBytesView)), to: frame.streamID)
+        case .trailers:
+            // The client's half-close: no more requests on this stream.
+            table.withLock { $0.streams[frame.streamID] }?.continuation.finish()
+        case .cancel:
+            let entry = table.withLock { table -> Entry? in
+                table.streams[frame.streamID]?.cancelled = true
+                return table.streams[frame.streamID]
+            }
+            entry?.cancellation?.cancel()
+            entry?.continuation.finish(throwing: RPCError(code: .cancelled, message: "the client cancelled the call"))
+        case .ping:
+            channel.writeAndFlush(WireFrame(kind: .pong, streamID: 0, body: frame.body), promise: nil)
+        case .pong, .goAway:
+            break
+        }
+    }
+
+    private func openStream(_ frame: WireFrame) throws {
+        let id = frame.streamID
+        let headers = try WireEnvelope.parse(Hearth_Wire_V1_RequestHeaders.self, from: frame.body)
+        let (inbound, continuation) = AsyncThrowingStream<Part, any Error>.makeStream(
+            bufferingPolicy: .bufferingOldest(Self.maximumBufferedMessages))
+        let refusal: String? = try table.withLock { table in
+            guard id % 2 == 1, id > table.highestID else {
+                throw WireProtocolError(code: .unexpectedFrame, message: "stream \(id) is not a new odd stream id")
+            }
+            table.highestID = id
+            if table.draining { return "the server is shutting down" }
+            table.streams[id] = Entry(continuation: continuation)
+            return nil
+        }
+        if let refusal {
+            refuse(id, code: .unavailable, message: refusal)
+            return
+        }
+        guard let descriptor = WireEnvelope.descriptor(fromPath: headers.methodPath) else {
+            table.withLock { _ = $0.streams.removeValue(forKey: id) }
+            refuse(id, code: .unimplemented, message: "\"\(headers.methodPath)\" is not a method path")
+            return
+        }
+        continuation.yield(.metadata(WireEnvelope.decode(headers.metadata)))
+        let writer = WireStreamWriter<RPCResponsePart<[UInt8]>>(
+            onWrite: { [self] part in
+                switch part {
+                case .metadata(let metadata):
+                    var response = Hearth_Wire_V1_ResponseHeaders()
+                    response.metadata = WireEnvelope.encode(metadata)
+                    try await send(WireFrame(kind: .headers, streamID: id, body: WireEnvelope.body(response)))
+                case .message(let bytes):
+                    try await send(WireFrame(kind: .message, streamID: id, body: .init(bytes: bytes)))
+                case .status(let status, let metadata):
+                    try await send(
+                        WireFrame(
+                            kind: .trailers, flags: .endStream, streamID: id,
+                            body: WireEnvelope.trailers(status: status, metadata: metadata)))
+                }
+            },
+            onFinish: { _ in })
+        let stream = RPCStream(
+            descriptor: descriptor, inbound: RPCAsyncSequence(wrapping: inbound),
+            outbound: RPCWriter.Closable(wrapping: writer))
+        if !accept(Accepted(stream: stream, connection: self, id: id)) {
+            table.withLock { _ = $0.streams.removeValue(forKey: id) }
+            refuse(id, code: .unavailable, message: "the server is shutting down")
+        }
+    }
+
+    private func refuse(_ id: UInt32, code: Status.Code, message: String) {
+        let body = WireEnvelope.trailers(status: Status(code: code, message: message), metadata: [:])
+        channel.writeAndFlush(WireFrame(kind: .trailers, flags: .endStream, streamID: id, body: body), promise: nil)
+    }
+
+    private func deliver(_ part: Part, to id: UInt32) {
+        guard let entry = table.withLock({ $0.streams[id] }) else { return }
+        if case .dropped = entry.continuation.yield(part) {
+            entry.cancellation?.cancel()
+            entry.continuation.finish(
+                throwing: RPCError(
+                    code: .resourceExhausted,
+                    message: "more than \(Self.maximumBufferedMessages) requests were waiting to be read"))
+        }
+    }
+
+    func connectionFailed(_ error: any Error) {
+        logger.warning(
+            "closing a client connection after a protocol error", metadata: ["peer": "\(peer)", "error": "\(error)"])
+        cancelAll()
+    }
+
+    func connectionClosed() {
+        cancelAll()
+    }
+
+    private func cancelAll() {
+        let entries = table.withLock { table -> [Entry] in
+            table.draining = true
+            for key in table.streams.keys { table.streams[key]?.cancelled = true }
+            return Array(table.streams.values)
+        }
+        for entry in entries {
+            entry.cancellation?.cancel()
+            entry.continuation.finish(throwing: RPCError(code: .cancelled, message: "the client connection closed"))
+        }
+    }
+}
+
+typealias ServerTransportInbound = RPCAsyncSequence<RPCRequestPart<[UInt8]>, any Error>
+typealias ServerTransportOutbound = RPCWriter<RPCResponsePart<[UInt8]>>.Closable
