@@ -1,0 +1,144 @@
+import GRPCCore
+import HearthWire
+import Synchronization
+import Testing
+
+@Suite("Authentication, shutdown and reconnect over the wire transport")
+struct AuthAndLifecycleTests {
+    static let coder = BytesCoder()
+    static let secret = try! AccessTokenSecret(String(repeating: "k", count: 40))
+    static let now: Int64 = 1_800_000_000
+
+    /// Echo needs `agent`, Fail needs `admin`, everything else is open.
+    static let auth = AuthenticationInterceptor(
+        secret: secret,
+        requiredRole: { method in
+            switch method.method {
+            case "Get": .agent
+            case "Fail": .admin
+            default: nil
+            }
+        },
+        now: { now })
+
+    static func token(role: String, expiresAt: Int64 = now + 3600, secret: AccessTokenSecret = secret) -> String {
+        AccessToken(tenant: "t1", operatorID: "op1", role: role, expiresAt: expiresAt).signed(with: secret)
+    }
+
+    func call(_ client: GRPCClient<WireClientTransport>, token: String?, method: MethodDescriptor = EchoService.get)
+        async throws -> [UInt8]
+    {
+        var metadata: Metadata = [:]
+        if let token { metadata.addString("Bearer \(token)", forKey: "authorization") }
+        return try await client.unary(
+            request: ClientRequest(message: [3], metadata: metadata), descriptor: method,
+            serializer: Self.coder, deserializer: Self.coder, options: .defaults
+        ) { try $0.message }
+    }
+
+    @Test func tokensAndRolesDecideWhoMayCall() async throws {
+        let server = WireServerTransport(port: 0)
+        try await withGRPCServer(
+            transport: server, services: [EchoService(sleeps: SleepLog())], interceptors: [Self.auth]
+        ) { _ in
+            let port = try #require(await server.listeningPort())
+            try await withGRPCClient(transport: WireClientTransport(endpoints: [.init(host: "127.0.0.1", port: port)]))
+            { client in
+                #expect(try await call(client, token: Self.token(role: "agent")) == [3])
+                #expect(try await call(client, token: Self.token(role: "admin")) == [3])
+                let other = try AccessTokenSecret(String(repeating: "x", count: 40))
+                for bad in [
+                    nil, "garbage", Self.token(role: "admin", expiresAt: Self.now - 1),
+                    Self.token(role: "admin", secret: other),
+                ] {
+                    let error = await #expect(throws: RPCError.self) { try await call(client, token: bad) }
+                    #expect(error?.code == .unauthenticated)
+                }
+                let denied = await #expect(throws: RPCError.self) {
+                    try await call(client, token: Self.token(role: "operator"), method: EchoService.fail)
+                }
+                #expect(denied?.code == .permissionDenied)
+                let viewer = await #expect(throws: RPCError.self) {
+                    try await call(client, token: Self.token(role: "viewer"))
+                }
+                #expect(viewer?.code == .permissionDenied)
+                // An open method needs no token.
+                let expanded = try await client.serverStreaming(
+                    request: ClientRequest(message: [1, 2]), descriptor: EchoService.expand,
+                    serializer: Self.coder, deserializer: Self.coder, options: .defaults
+                ) { response in try await response.messages.reduce(into: 0) { count, _ in count += 1 } }
+                #expect(expanded == 2)
+            }
+        }
+    }
+
+    @Test func shutdownLetsCallsInFlightFinishAndRefusesNewOnes() async throws {
+        let sleeps = SleepLog()
+        let server = WireServerTransport(port: 0, gracePeriod: .seconds(10))
+        let grpcServer = GRPCServer(transport: server, services: [EchoService(sleeps: sleeps)])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await grpcServer.serve() }
+            let port = try #require(await server.listeningPort())
+            let transport = WireClientTransport(endpoints: [.init(host: "127.0.0.1", port: port)])
+            try await withGRPCClient(transport: transport) { client in
+                let inFlight = Task {
+                    try await client.unary(
+                        request: ClientRequest(message: [5]), descriptor: EchoService.sleep,
+                        serializer: Self.coder, deserializer: Self.coder, options: .defaults
+                    ) { try $0.message }
+                }
+                for _ in 0..<500 where await sleeps.started == 0 { try await Task.sleep(for: .milliseconds(10)) }
+                grpcServer.beginGracefulShutdown()
+                try await Task.sleep(for: .milliseconds(100))
+                // The call that was running completes normally.
+                #expect(try await inFlight.value == [5])
+                // A new call is refused.
+                let refused = await #expect(throws: RPCError.self) {
+                    try await client.unary(
+                        request: ClientRequest(message: [1]), descriptor: EchoService.get,
+                        serializer: Self.coder, deserializer: Self.coder, options: .defaults
+                    ) { try $0.message }
+                }
+                #expect(refused?.code == .unavailable)
+            }
+            try await group.waitForAll()
+        }
+        #expect(await sleeps.completed == 1)
+    }
+
+    @Test func theClientReconnectsAfterTheServerRestartsOnTheSamePort() async throws {
+        let first = WireServerTransport(port: 0)
+        let firstServer = GRPCServer(transport: first, services: [EchoService(sleeps: SleepLog())])
+        let serving = Task { try await firstServer.serve() }
+        let port = try #require(await first.listeningPort())
+        let transport = WireClientTransport(endpoints: [.init(host: "127.0.0.1", port: port)])
+        try await withGRPCClient(transport: transport) { client in
+            #expect(try await call(client, token: nil, method: EchoService.collect) == [3])
+            firstServer.beginGracefulShutdown()
+            try await serving.value
+
+            let second = WireServerTransport(port: port)
+            let secondServer = GRPCServer(transport: second, services: [EchoService(sleeps: SleepLog())])
+            let servingAgain = Task { try await secondServer.serve() }
+            _ = await second.listeningPort()
+            var answer: [UInt8]?
+            for _ in 0..<50 where answer == nil {
+                answer = try? await call(client, token: nil, method: EchoService.collect)
+                if answer == nil { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(answer == [3])
+            secondServer.beginGracefulShutdown()
+            try await servingAgain.value
+        }
+    }
+
+    @Test func phoneNumbersAreMaskedForLogs() {
+        #expect(PhoneMasking.mask("phone +8613800138000 is taken") == "phone +*********8000 is taken")
+        #expect(PhoneMasking.mask("order 12345 of 2026") == "order 12345 of 2026")
+        #expect(PhoneMasking.mask("138 0013 8000") == "138 0013 8000")
+    }
+
+    @Test func rolesAreOrdered() {
+        #expect(AccessRole.viewer < .agent && AccessRole.agent < .operator && AccessRole.operator < .admin)
+    }
+}
