@@ -106,21 +106,37 @@ struct AuthAndLifecycleTests {
         #expect(await sleeps.completed == 1)
     }
 
+    /// Starts a server on a port below the ephemeral range, so that no outgoing connection of a
+    /// parallel test can hold the port while the server restarts on it.
+    static func startOnFixedPort(port: Int? = nil) async throws -> (
+        GRPCServer<WireServerTransport>, Task<Void, any Error>, Int
+    )? {
+        for _ in 0..<20 {
+            let candidate = port ?? Int.random(in: 20_000..<30_000)
+            let transport = WireServerTransport(port: candidate)
+            let server = GRPCServer(transport: transport, services: [EchoService(sleeps: SleepLog())])
+            let serving = Task { try await server.serve() }
+            if let bound = await transport.listeningPort() { return (server, serving, bound) }
+            _ = await serving.result
+            if port != nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        return nil
+    }
+
     @Test func theClientReconnectsAfterTheServerRestartsOnTheSamePort() async throws {
-        let first = WireServerTransport(port: 0)
-        let firstServer = GRPCServer(transport: first, services: [EchoService(sleeps: SleepLog())])
-        let serving = Task { try await firstServer.serve() }
-        let port = try #require(await first.listeningPort())
+        let (firstServer, serving, port) = try #require(await Self.startOnFixedPort())
         let transport = WireClientTransport(endpoints: [.init(host: "127.0.0.1", port: port)])
         try await withGRPCClient(transport: transport) { client in
             #expect(try await call(client, token: nil, method: EchoService.collect) == [3])
             firstServer.beginGracefulShutdown()
             try await serving.value
+            // While the server is down, calls fail fast with UNAVAILABLE.
+            let down = await #expect(throws: RPCError.self) {
+                try await call(client, token: nil, method: EchoService.collect)
+            }
+            #expect(down?.code == .unavailable)
 
-            let second = WireServerTransport(port: port)
-            let secondServer = GRPCServer(transport: second, services: [EchoService(sleeps: SleepLog())])
-            let servingAgain = Task { try await secondServer.serve() }
-            _ = await second.listeningPort()
+            let (secondServer, servingAgain, _) = try #require(await Self.startOnFixedPort(port: port))
             var answer: [UInt8]?
             for _ in 0..<50 where answer == nil {
                 answer = try? await call(client, token: nil, method: EchoService.collect)

@@ -39,7 +39,7 @@ public final class WireServerTransport: ServerTransport {
         self.logger = logger
     }
 
-    /// The port actually bound, once listening.
+    /// The port actually bound, once listening; `nil` when binding failed.
     public func listeningPort() async -> Int? {
         if let port = state.withLock({ $0.port }) { return port }
         for await port in bound.stream { return port }
@@ -55,7 +55,7 @@ public final class WireServerTransport: ServerTransport {
             if case .enqueued = accepted.continuation.yield(stream) { return true }
             return false
         }
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [weak self] channel in
@@ -69,8 +69,13 @@ public final class WireServerTransport: ServerTransport {
                     self?.track(connection)
                 }
             }
-            .bind(host: host, port: requestedPort)
-            .get()
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.bind(host: host, port: requestedPort).get()
+        } catch {
+            bound.continuation.finish()  // listeningPort() answers nil instead of waiting forever
+            throw error
+        }
         let port = channel.localAddress?.port ?? requestedPort
         let alreadyShuttingDown = state.withLock { state -> Bool in
             state.serverChannel = channel
