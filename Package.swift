@@ -105,6 +105,8 @@ let package = Package(
                 "HearthPostgres",
                 "HearthStore",
                 "HearthWire",
+                "HearthProtos",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -126,6 +128,7 @@ let package = Package(
             name: "HearthWireTests",
             dependencies: [
                 "HearthWire",
+                "HearthProtos",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
                 .product(name: "NIOCore", package: "swift-nio"),

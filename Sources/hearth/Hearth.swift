@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The operators' admin CLI.
 @main
@@ -9,6 +10,25 @@ struct Hearth: AsyncParsableCommand {
         discussion: """
             Exit codes: 0 success, 1 the operation failed (the message says why), 2 the command line was wrong.
             """,
-        subcommands: [DatabaseCommand.self, TokenCommand.self]
+        subcommands: [DatabaseCommand.self, TokenCommand.self, HealthCommand.self]
     )
+
+    /// Runs the command, with exit code 2 (not ArgumentParser's 64) for a wrong command line.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
