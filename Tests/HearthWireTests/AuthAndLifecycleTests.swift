@@ -148,6 +148,31 @@ struct AuthAndLifecycleTests {
         }
     }
 
+    @Test func idleConnectionsCloseUnlessKeepalivePingsFlow() async throws {
+        let server = WireServerTransport(port: 0, idleTimeout: .milliseconds(300))
+        try await withGRPCServer(transport: server, services: [EchoService(sleeps: SleepLog())]) { _ in
+            let port = try #require(await server.listeningPort())
+            let endpoint = WireClientTransport.Endpoint(host: "127.0.0.1", port: port)
+            // Without keepalive, the server closes the unused connection; the next call reconnects.
+            try await withGRPCClient(transport: WireClientTransport(endpoints: [endpoint], keepalive: nil)) { client in
+                #expect(try await call(client, token: nil, method: EchoService.collect) == [3])
+                #expect(server.connectionCount == 1)
+                for _ in 0..<150 where server.connectionCount > 0 { try await Task.sleep(for: .milliseconds(20)) }
+                #expect(server.connectionCount == 0)
+                #expect(try await call(client, token: nil, method: EchoService.collect) == [3])
+            }
+            for _ in 0..<150 where server.connectionCount > 0 { try await Task.sleep(for: .milliseconds(20)) }
+            // With keepalive pings every 100 ms the connection stays open well past the idle timeout.
+            try await withGRPCClient(
+                transport: WireClientTransport(endpoints: [endpoint], keepalive: .milliseconds(100))
+            ) { client in
+                #expect(try await call(client, token: nil, method: EchoService.collect) == [3])
+                try await Task.sleep(for: .milliseconds(1_000))
+                #expect(server.connectionCount == 1)
+            }
+        }
+    }
+
     @Test func phoneNumbersAreMaskedForLogs() {
         #expect(PhoneMasking.mask("phone +8613800138000 is taken") == "phone +*********8000 is taken")
         #expect(PhoneMasking.mask("order 12345 of 2026") == "order 12345 of 2026")

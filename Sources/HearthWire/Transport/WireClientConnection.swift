@@ -24,6 +24,8 @@ final class WireClientConnection: WireFrameReceiver {
         var nextID: UInt32 = 1
         /// False after GOAWAY, a failure or a close: new streams go to another connection.
         var acceptsStreams = true
+        /// A keepalive PING is out and no frame has arrived since.
+        var pingOutstanding = false
     }
 
     private init(channel: any Channel, peer: String, logger: Logger) {
@@ -34,7 +36,7 @@ final class WireClientConnection: WireFrameReceiver {
     }
 
     static func connect(
-        host: String, port: Int, maximumFrameSize: Int, logger: Logger
+        host: String, port: Int, maximumFrameSize: Int, keepalive: Duration?, logger: Logger
     ) async throws -> WireClientConnection {
         let box = ConnectionBox()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -42,6 +44,12 @@ final class WireClientConnection: WireFrameReceiver {
             .connectTimeout(.seconds(5))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let keepalive {
+                        let interval = TimeAmount.nanoseconds(
+                            keepalive.components.seconds * 1_000_000_000 + keepalive.components.attoseconds
+                                / 1_000_000_000)
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: interval))
+                    }
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(WireFrameDecoder(maximumFrameSize: maximumFrameSize)),
                         MessageToByteHandler(WireFrameEncoder()),
@@ -110,6 +118,7 @@ final class WireClientConnection: WireFrameReceiver {
     // MARK: - Frames from the server (event loop)
 
     func receive(_ frame: WireFrame) throws {
+        streams.withLock { $0.pingOutstanding = false }
         switch frame.kind {
         case .headers:
             let headers = try WireEnvelope.parse(Hearth_Wire_V1_ResponseHeaders.self, from: frame.body)
@@ -165,6 +174,22 @@ final class WireClientConnection: WireFrameReceiver {
         failAll(RPCError(code: .unavailable, message: "the connection to \(peer) was lost"))
     }
 
+    /// Nothing arrived for a keepalive interval: send a PING; if the last one is still unanswered,
+    /// the server is gone (or the path to it is), so close and let the calls fail with UNAVAILABLE.
+    func connectionIdle() -> Bool {
+        let unanswered = streams.withLock { table -> Bool in
+            defer { table.pingOutstanding = true }
+            return table.pingOutstanding
+        }
+        if unanswered {
+            logger.warning("no answer to a keepalive ping; closing the connection", metadata: ["peer": "\(peer)"])
+            return true
+        }
+        channel.writeAndFlush(
+            WireFrame(kind: .ping, streamID: 0, body: ByteBuffer(bytes: [0, 0, 0, 0, 0, 0, 0, 1])), promise: nil)
+        return false
+    }
+
     private func failAll(_ error: RPCError) {
         let open = streams.withLock { table -> [Continuation] in
             table.acceptsStreams = false
@@ -181,4 +206,5 @@ private final class ConnectionBox: WireFrameReceiver {
     func receive(_ frame: WireFrame) throws { try connection.withLock { $0 }?.receive(frame) }
     func connectionFailed(_ error: any Error) { connection.withLock { $0 }?.connectionFailed(error) }
     func connectionClosed() { connection.withLock { $0 }?.connectionClosed() }
+    func connectionIdle() -> Bool { connection.withLock { $0 }?.connectionIdle() ?? false }
 }

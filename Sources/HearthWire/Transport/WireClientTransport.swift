@@ -35,6 +35,9 @@ public final class WireClientTransport: ClientTransport {
     public let endpoints: [Endpoint]
     public let retryThrottle: RetryThrottle? = nil
     let maximumFrameSize: Int
+    /// After this long without a frame from the server a PING is sent; a second silent interval
+    /// closes the connection. `nil` turns keepalive off.
+    let keepalive: Duration?
     private let logger: Logger
     private let state: Mutex<State>
     private let shutdown = AsyncStream<Void>.makeStream()
@@ -56,8 +59,9 @@ public final class WireClientTransport: ClientTransport {
 
     public init(
         endpoints: [Endpoint], maximumFrameSize: Int = WireFrame.defaultMaximumSize,
-        logger: Logger = Logger(label: "hearth.wire.client")
+        keepalive: Duration? = .seconds(30), logger: Logger = Logger(label: "hearth.wire.client")
     ) {
+        self.keepalive = keepalive
         precondition(!endpoints.isEmpty, "a client needs at least one endpoint")
         self.endpoints = endpoints
         self.maximumFrameSize = maximumFrameSize
@@ -167,10 +171,11 @@ public final class WireClientTransport: ClientTransport {
                 if let connecting = state.slots[index].connecting { return .join(connecting, index) }
                 if let retryAfter = state.slots[index].retryAfter, ContinuousClock.now < retryAfter { return .wait }
                 let endpoint = endpoints[index]
-                let (maximumFrameSize, logger) = (self.maximumFrameSize, self.logger)
+                let (maximumFrameSize, keepalive, logger) = (self.maximumFrameSize, self.keepalive, self.logger)
                 let connecting = Task {
                     try await WireClientConnection.connect(
-                        host: endpoint.host, port: endpoint.port, maximumFrameSize: maximumFrameSize, logger: logger)
+                        host: endpoint.host, port: endpoint.port, maximumFrameSize: maximumFrameSize,
+                        keepalive: keepalive, logger: logger)
                 }
                 state.slots[index].connecting = connecting
                 return .join(connecting, index)

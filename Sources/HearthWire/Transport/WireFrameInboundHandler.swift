@@ -26,6 +26,14 @@ final class WireFrameInboundHandler: ChannelInboundHandler, RemovableChannelHand
         context.fireChannelInactive()
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            if receiver.connectionIdle() { context.close(promise: nil) }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         fail(context: context, error)
     }
@@ -44,4 +52,7 @@ protocol WireFrameReceiver: Sendable {
     func receive(_ frame: WireFrame) throws
     func connectionFailed(_ error: any Error)
     func connectionClosed()
+    /// Nothing was read (client) or nothing happened (server) for the configured time; returns
+    /// whether to close the connection.
+    func connectionIdle() -> Bool
 }

@@ -192,6 +192,12 @@ final class WireServerConnection: WireFrameReceiver {
         cancelAll()
     }
 
+    /// Nothing moved for the idle timeout: close unless calls are still open (a long server stream
+    /// that is just slow to produce is not idle).
+    func connectionIdle() -> Bool {
+        openStreamCount == 0
+    }
+
     private func cancelAll() {
         let entries = table.withLock { table -> [Entry] in
             table.draining = true

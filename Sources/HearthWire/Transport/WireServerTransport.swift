@@ -15,6 +15,8 @@ public final class WireServerTransport: ServerTransport {
     public let requestedPort: Int
     public let maximumFrameSize: Int
     public let gracePeriod: Duration
+    /// A connection with no calls and no frames for this long is closed.
+    public let idleTimeout: Duration
     private let logger: Logger
     private let state = Mutex(State())
     private let accepted = AsyncStream<WireServerConnection.Accepted>.makeStream()
@@ -30,14 +32,19 @@ public final class WireServerTransport: ServerTransport {
     /// Listens on `host:port`; port 0 picks a free one (see ``listeningPort()``).
     public init(
         host: String = "127.0.0.1", port: Int, maximumFrameSize: Int = WireFrame.defaultMaximumSize,
-        gracePeriod: Duration = .seconds(30), logger: Logger = Logger(label: "hearth.wire.server")
+        gracePeriod: Duration = .seconds(30), idleTimeout: Duration = .seconds(300),
+        logger: Logger = Logger(label: "hearth.wire.server")
     ) {
+        self.idleTimeout = idleTimeout
         self.host = host
         self.requestedPort = port
         self.maximumFrameSize = maximumFrameSize
         self.gracePeriod = gracePeriod
         self.logger = logger
     }
+
+    /// Client connections currently open (for metrics and tests).
+    public var connectionCount: Int { state.withLock { $0.connections.count } }
 
     /// The port actually bound, once listening; `nil` when binding failed.
     public func listeningPort() async -> Int? {
@@ -51,6 +58,8 @@ public final class WireServerTransport: ServerTransport {
     ) async throws {
         let maximumFrameSize = maximumFrameSize
         let logger = logger
+        let idle = TimeAmount.nanoseconds(
+            idleTimeout.components.seconds * 1_000_000_000 + idleTimeout.components.attoseconds / 1_000_000_000)
         let acceptStream: @Sendable (WireServerConnection.Accepted) -> Bool = { [accepted] stream in
             if case .enqueued = accepted.continuation.yield(stream) { return true }
             return false
@@ -62,6 +71,7 @@ public final class WireServerTransport: ServerTransport {
                 channel.eventLoop.makeCompletedFuture {
                     let connection = WireServerConnection(channel: channel, logger: logger, accept: acceptStream)
                     try channel.pipeline.syncOperations.addHandlers([
+                        IdleStateHandler(allTimeout: idle),
                         ByteToMessageHandler(WireFrameDecoder(maximumFrameSize: maximumFrameSize)),
                         MessageToByteHandler(WireFrameEncoder()),
                         WireFrameInboundHandler(receiver: connection),
