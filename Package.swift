@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "HearthDomain", targets: ["HearthDomain"]),
         .library(name: "HearthPostgres", targets: ["HearthPostgres"]),
         .library(name: "HearthStore", targets: ["HearthStore"]),
+        .library(name: "HearthWire", targets: ["HearthWire"]),
+        .library(name: "HearthProtos", targets: ["HearthProtos"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
