@@ -66,7 +66,8 @@ extension Hearth_Health_V1_Health {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Reports whether the process serves, and what it depends on. Needs no access token.
+        /// > Reports whether the process serves, and what it depends on. Role: none (no access token
+        /// > needed, so probes and container health checks can call it).
         /// > Never fails for an unhealthy process: the answer says NOT_SERVING and why.
         ///
         /// - Parameters:
@@ -94,7 +95,8 @@ extension Hearth_Health_V1_Health {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Reports whether the process serves, and what it depends on. Needs no access token.
+        /// > Reports whether the process serves, and what it depends on. Role: none (no access token
+        /// > needed, so probes and container health checks can call it).
         /// > Never fails for an unhealthy process: the answer says NOT_SERVING and why.
         ///
         /// - Parameters:
@@ -120,7 +122,8 @@ extension Hearth_Health_V1_Health {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Reports whether the process serves, and what it depends on. Needs no access token.
+        /// > Reports whether the process serves, and what it depends on. Role: none (no access token
+        /// > needed, so probes and container health checks can call it).
         /// > Never fails for an unhealthy process: the answer says NOT_SERVING and why.
         ///
         /// - Parameters:
@@ -200,7 +203,8 @@ extension Hearth_Health_V1_Health {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Reports whether the process serves, and what it depends on. Needs no access token.
+        /// > Reports whether the process serves, and what it depends on. Role: none (no access token
+        /// > needed, so probes and container health checks can call it).
         /// > Never fails for an unhealthy process: the answer says NOT_SERVING and why.
         ///
         /// - Parameters:
@@ -241,7 +245,8 @@ extension Hearth_Health_V1_Health {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Reports whether the process serves, and what it depends on. Needs no access token.
+        /// > Reports whether the process serves, and what it depends on. Role: none (no access token
+        /// > needed, so probes and container health checks can call it).
         /// > Never fails for an unhealthy process: the answer says NOT_SERVING and why.
         ///
         /// - Parameters:
@@ -281,7 +286,8 @@ extension Hearth_Health_V1_Health.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Reports whether the process serves, and what it depends on. Needs no access token.
+    /// > Reports whether the process serves, and what it depends on. Role: none (no access token
+    /// > needed, so probes and container health checks can call it).
     /// > Never fails for an unhealthy process: the answer says NOT_SERVING and why.
     ///
     /// - Parameters:
@@ -315,7 +321,8 @@ extension Hearth_Health_V1_Health.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Reports whether the process serves, and what it depends on. Needs no access token.
+    /// > Reports whether the process serves, and what it depends on. Role: none (no access token
+    /// > needed, so probes and container health checks can call it).
     /// > Never fails for an unhealthy process: the answer says NOT_SERVING and why.
     ///
     /// - Parameters:
