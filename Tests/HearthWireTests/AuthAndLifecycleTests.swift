@@ -149,7 +149,7 @@ struct AuthAndLifecycleTests {
     }
 
     @Test func idleConnectionsCloseUnlessKeepalivePingsFlow() async throws {
-        let server = WireServerTransport(port: 0, idleTimeout: .milliseconds(300))
+        let server = WireServerTransport(port: 0, idleTimeout: .seconds(1))
         try await withGRPCServer(transport: server, services: [EchoService(sleeps: SleepLog())]) { _ in
             let port = try #require(await server.listeningPort())
             let endpoint = WireClientTransport.Endpoint(host: "127.0.0.1", port: port)
@@ -157,7 +157,7 @@ struct AuthAndLifecycleTests {
             try await withGRPCClient(transport: WireClientTransport(endpoints: [endpoint], keepalive: nil)) { client in
                 #expect(try await call(client, token: nil, method: EchoService.collect) == [3])
                 #expect(server.connectionCount == 1)
-                for _ in 0..<150 where server.connectionCount > 0 { try await Task.sleep(for: .milliseconds(20)) }
+                for _ in 0..<250 where server.connectionCount > 0 { try await Task.sleep(for: .milliseconds(20)) }
                 #expect(server.connectionCount == 0)
                 #expect(try await call(client, token: nil, method: EchoService.collect) == [3])
             }
@@ -167,7 +167,7 @@ struct AuthAndLifecycleTests {
                 transport: WireClientTransport(endpoints: [endpoint], keepalive: .milliseconds(100))
             ) { client in
                 #expect(try await call(client, token: nil, method: EchoService.collect) == [3])
-                try await Task.sleep(for: .milliseconds(1_000))
+                try await Task.sleep(for: .milliseconds(2_500))
                 #expect(server.connectionCount == 1)
             }
         }

@@ -19,6 +19,9 @@ public struct WireFrame: Hashable, Sendable {
         case goAway = 5
         case ping = 6
         case pong = 7
+        /// The receiver read messages on the stream: the body, a u32 big-endian byte count, is
+        /// added to the sender's window (see `WireStreamFlow`).
+        case windowUpdate = 8
     }
 
     /// Bits of the flags byte.
@@ -45,5 +48,24 @@ public struct WireFrame: Hashable, Sendable {
         self.flags = flags
         self.streamID = streamID
         self.body = body
+    }
+}
+
+extension WireFrame {
+    /// A WINDOW_UPDATE handing `increment` bytes of window back to the sender of stream `streamID`.
+    static func windowUpdate(streamID: UInt32, increment: UInt32) -> WireFrame {
+        var body = ByteBuffer()
+        body.writeInteger(increment)
+        return WireFrame(kind: .windowUpdate, streamID: streamID, body: body)
+    }
+
+    /// The increment a WINDOW_UPDATE carries.
+    static func windowIncrement(of frame: WireFrame) throws -> Int {
+        guard frame.body.readableBytes == 4,
+            let increment = frame.body.getInteger(at: frame.body.readerIndex, as: UInt32.self)
+        else {
+            throw WireProtocolError(code: .malformedBody, message: "a WINDOW_UPDATE body must be 4 bytes")
+        }
+        return Int(increment)
     }
 }

@@ -11,16 +11,37 @@ final class WireClientConnection: WireFrameReceiver {
     typealias Part = RPCResponsePart<[UInt8]>
     typealias Continuation = AsyncThrowingStream<Part, any Error>.Continuation
 
+    /// The client's end of one stream; its id is assigned when its headers are sent.
+    final class Stream: Sendable {
+        let inbound: WireFlowControlledInbound<Part>
+        let continuation: Continuation
+        let flow: WireStreamFlow
+        let id: WireStreamIDBox
+
+        fileprivate init(
+            inbound: WireFlowControlledInbound<Part>, continuation: Continuation, flow: WireStreamFlow,
+            id: WireStreamIDBox
+        ) {
+            self.inbound = inbound
+            self.continuation = continuation
+            self.flow = flow
+            self.id = id
+        }
+
+        /// Ends the inbound side and wakes a writer waiting for window.
+        func end(throwing error: RPCError?) {
+            flow.close(error ?? RPCError(code: .cancelled, message: "the call has ended"))
+            if let error { continuation.finish(throwing: error) } else { continuation.finish() }
+        }
+    }
+
     let channel: any Channel
     let peer: String
     private let streams: Mutex<Table>
     private let logger: Logger
 
-    /// Messages buffered per stream before the stream is given up as too slow.
-    static let maximumBufferedMessages = 1024
-
     private struct Table {
-        var open: [UInt32: Continuation] = [:]
+        var open: [UInt32: Stream] = [:]
         var nextID: UInt32 = 1
         /// False after GOAWAY, a failure or a close: new streams go to another connection.
         var acceptsStreams = true
@@ -28,8 +49,11 @@ final class WireClientConnection: WireFrameReceiver {
         var pingOutstanding = false
     }
 
-    private init(channel: any Channel, peer: String, logger: Logger) {
+    private let maximumFrameSize: Int
+
+    private init(channel: any Channel, peer: String, maximumFrameSize: Int, logger: Logger) {
         self.channel = channel
+        self.maximumFrameSize = maximumFrameSize
         self.peer = peer
         self.streams = Mutex(Table())
         self.logger = logger
@@ -60,7 +84,7 @@ final class WireClientConnection: WireFrameReceiver {
             .connect(host: host, port: port)
             .get()
         let connection = WireClientConnection(
-            channel: channel, peer: "\(host):\(port)", logger: logger)
+            channel: channel, peer: "\(host):\(port)", maximumFrameSize: maximumFrameSize, logger: logger)
         box.connection.withLock { $0 = connection }
         if !channel.isActive { connection.connectionClosed() }
         return connection
@@ -68,21 +92,35 @@ final class WireClientConnection: WireFrameReceiver {
 
     var acceptsStreams: Bool { streams.withLock { $0.acceptsStreams } && channel.isActive }
 
-    /// Makes the inbound side of a new stream; it gets an id only when its headers are sent.
-    func makeInbound() -> (AsyncThrowingStream<Part, any Error>, Continuation) {
-        AsyncThrowingStream<Part, any Error>.makeStream(bufferingPolicy: .bufferingOldest(Self.maximumBufferedMessages))
+    /// Makes a new stream; it gets an id only when its headers are sent.
+    func makeStream() -> Stream {
+        let (base, continuation) = AsyncThrowingStream<Part, any Error>.makeStream()
+        let flow = WireStreamFlow(maximumFrameSize: maximumFrameSize)
+        let id = WireStreamIDBox()
+        let channel = self.channel
+        let inbound = WireFlowControlledInbound(
+            base: base,
+            messageSize: { part in
+                if case .message(let bytes) = part { bytes.count } else { nil }
+            },
+            onRead: { bytes in
+                guard let increment = flow.read(bytes), let id = id.value else { return }
+                channel.writeAndFlush(WireFrame.windowUpdate(streamID: id, increment: increment), promise: nil)
+            })
+        return Stream(inbound: inbound, continuation: continuation, flow: flow, id: id)
     }
 
     /// Gives the stream the next id and sends its HEADERS frame. Both happen under one lock, so
     /// frames leave in id order even when many calls start at once (the server requires it).
-    func startStream(_ continuation: Continuation, headers: ByteBuffer) async throws -> UInt32 {
+    func startStream(_ stream: Stream, headers: ByteBuffer) async throws -> UInt32 {
         let (id, written) = try streams.withLock { table -> (UInt32, EventLoopFuture<Void>) in
             guard table.acceptsStreams, table.nextID < UInt32.max - 2 else {
                 throw RPCError(code: .unavailable, message: "the connection to \(peer) takes no new calls")
             }
             let id = table.nextID
             table.nextID += 2
-            table.open[id] = continuation
+            table.open[id] = stream
+            stream.id.value = id
             return (id, channel.writeAndFlush(WireFrame(kind: .headers, streamID: id, body: headers)))
         }
         do {
@@ -93,13 +131,29 @@ final class WireClientConnection: WireFrameReceiver {
         return id
     }
 
-    func isOpen(_ id: UInt32) -> Bool { streams.withLock { $0.open[id] != nil } }
+    /// A write of the caller failed: the stream is over, and its reader must hear so (GRPCCore
+    /// may be waiting for responses that will never come).
+    func abandon(_ stream: Stream, error: any Error) {
+        if let id = stream.id.value { streams.withLock { _ = $0.open.removeValue(forKey: id) } }
+        stream.end(
+            throwing: error as? RPCError
+                ?? RPCError(code: .unavailable, message: "the call to \(peer) failed: \(error)", cause: error))
+    }
+
+    /// Sends one request message once the stream's window allows it.
+    func sendMessage(_ bytes: [UInt8], on stream: Stream) async throws {
+        guard let id = stream.id.value else {
+            throw RPCError(code: .internalError, message: "a message was written before the call's metadata")
+        }
+        try await stream.flow.reserve(bytes.count)
+        try await send(WireFrame(kind: .message, streamID: id, body: ByteBuffer(bytes: bytes)))
+    }
 
     /// Forgets a stream the caller is done with; cancels it at the server if it was still open.
     func closeStream(_ id: UInt32) async {
-        let continuation = streams.withLock { $0.open.removeValue(forKey: id) }
-        guard let continuation else { return }
-        continuation.finish()
+        let stream = streams.withLock { $0.open.removeValue(forKey: id) }
+        guard let stream else { return }
+        stream.end(throwing: nil)
         try? await send(WireFrame(kind: .cancel, flags: .endStream, streamID: id))
     }
 
@@ -122,26 +176,30 @@ final class WireClientConnection: WireFrameReceiver {
         switch frame.kind {
         case .headers:
             let headers = try WireEnvelope.parse(Hearth_Wire_V1_ResponseHeaders.self, from: frame.body)
-            deliver(.metadata(WireEnvelope.decode(headers.metadata)), to: frame.streamID)
+            streams.withLock { $0.open[frame.streamID] }?.continuation.yield(
+                .metadata(WireEnvelope.decode(headers.metadata)))
         case .message:
-            deliver(.message(Array(frame.body.readableBytesView)), to: frame.streamID)
+            deliverMessage(frame.body, to: frame.streamID)
         case .trailers:
             let (status, metadata) = try WireEnvelope.status(from: frame.body)
-            let continuation = streams.withLock { $0.open.removeValue(forKey: frame.streamID) }
-            continuation?.yield(.status(status, metadata))
-            continuation?.finish()
+            let stream = streams.withLock { $0.open.removeValue(forKey: frame.streamID) }
+            stream?.continuation.yield(.status(status, metadata))
+            stream?.end(throwing: nil)
         case .cancel:
-            let continuation = streams.withLock { $0.open.removeValue(forKey: frame.streamID) }
-            continuation?.finish(throwing: RPCError(code: .cancelled, message: "the server cancelled the call"))
+            let stream = streams.withLock { $0.open.removeValue(forKey: frame.streamID) }
+            stream?.end(throwing: RPCError(code: .cancelled, message: "the server cancelled the call"))
+        case .windowUpdate:
+            let increment = try WireFrame.windowIncrement(of: frame)
+            streams.withLock { $0.open[frame.streamID] }?.flow.grant(increment)
         case .goAway:
             let goAway = try WireEnvelope.parse(Hearth_Wire_V1_GoAway.self, from: frame.body)
-            let refused = streams.withLock { table -> [Continuation] in
+            let refused = streams.withLock { table -> [Stream] in
                 table.acceptsStreams = false
                 let ids = table.open.keys.filter { $0 > goAway.lastStreamID }
                 return ids.compactMap { table.open.removeValue(forKey: $0) }
             }
-            for continuation in refused {
-                continuation.finish(throwing: RPCError(code: .unavailable, message: "the server is shutting down"))
+            for stream in refused {
+                stream.end(throwing: RPCError(code: .unavailable, message: "the server is shutting down"))
             }
         case .ping:
             channel.writeAndFlush(WireFrame(kind: .pong, streamID: 0, body: frame.body), promise: nil)
@@ -150,18 +208,17 @@ final class WireClientConnection: WireFrameReceiver {
         }
     }
 
-    private func deliver(_ part: Part, to id: UInt32) {
-        guard let continuation = streams.withLock({ $0.open[id] }) else { return }  // a stream we already closed
-        if case .dropped = continuation.yield(part) {
+    private func deliverMessage(_ body: ByteBuffer, to id: UInt32) {
+        guard let stream = streams.withLock({ $0.open[id] }) else { return }  // a stream we already closed
+        guard stream.flow.received(body.readableBytes) else {
             streams.withLock { _ = $0.open.removeValue(forKey: id) }
-            continuation.finish(
+            stream.end(
                 throwing: RPCError(
-                    code: .resourceExhausted,
-                    message:
-                        "the call fell behind: more than \(Self.maximumBufferedMessages) responses were waiting to be read"
-                ))
+                    code: .resourceExhausted, message: "the server sent beyond the stream's flow-control window"))
             channel.writeAndFlush(WireFrame(kind: .cancel, flags: .endStream, streamID: id), promise: nil)
+            return
         }
+        stream.continuation.yield(.message(Array(body.readableBytesView)))
     }
 
     func connectionFailed(_ error: any Error) {
@@ -191,12 +248,12 @@ final class WireClientConnection: WireFrameReceiver {
     }
 
     private func failAll(_ error: RPCError) {
-        let open = streams.withLock { table -> [Continuation] in
+        let open = streams.withLock { table -> [Stream] in
             table.acceptsStreams = false
             defer { table.open = [:] }
             return Array(table.open.values)
         }
-        for continuation in open { continuation.finish(throwing: error) }
+        for stream in open { stream.end(throwing: error) }
     }
 }
 

@@ -32,8 +32,20 @@ public final class WireClientTransport: ClientTransport {
         public var description: String { "\(host):\(port)" }
     }
 
+    /// Calls that fail with UNAVAILABLE before any response (a connection lost or closed as idle
+    /// under them, a server restarting) are tried again, up to three attempts in all. GRPCCore
+    /// replays the request; a call that already had a response is never retried.
+    public static let retryWhenUnavailable = MethodConfig(
+        names: [],
+        executionPolicy: .retry(
+            RetryPolicy(
+                maxAttempts: 3, initialBackoff: .milliseconds(50), maxBackoff: .seconds(1), backoffMultiplier: 2,
+                retryableStatusCodes: [.unavailable])))
+
     public let endpoints: [Endpoint]
     public let retryThrottle: RetryThrottle? = nil
+    /// The configuration of every method: by default ``retryWhenUnavailable``.
+    let methodConfig: MethodConfig?
     let maximumFrameSize: Int
     /// After this long without a frame from the server a PING is sent; a second silent interval
     /// closes the connection. `nil` turns keepalive off.
@@ -59,8 +71,10 @@ public final class WireClientTransport: ClientTransport {
 
     public init(
         endpoints: [Endpoint], maximumFrameSize: Int = WireFrame.defaultMaximumSize,
-        keepalive: Duration? = .seconds(30), logger: Logger = Logger(label: "hearth.wire.client")
+        keepalive: Duration? = .seconds(30), methodConfig: MethodConfig? = WireClientTransport.retryWhenUnavailable,
+        logger: Logger = Logger(label: "hearth.wire.client")
     ) {
+        self.methodConfig = methodConfig
         self.keepalive = keepalive
         precondition(!endpoints.isEmpty, "a client needs at least one endpoint")
         self.endpoints = endpoints
@@ -83,7 +97,7 @@ public final class WireClientTransport: ClientTransport {
         if idle { shutdown.continuation.finish() }
     }
 
-    public func config(forMethod descriptor: MethodDescriptor) -> MethodConfig? { nil }
+    public func config(forMethod descriptor: MethodDescriptor) -> MethodConfig? { methodConfig }
 
     public func withStream<T: Sendable>(
         descriptor: MethodDescriptor,
@@ -92,37 +106,36 @@ public final class WireClientTransport: ClientTransport {
     ) async throws -> T {
         let connection = try await connectionForNewStream()
         defer { streamEnded() }
-        let (inbound, continuation) = connection.makeInbound()
-        let streamID = Mutex<UInt32?>(nil)
+        let call = connection.makeStream()
         let path = "/\(descriptor.service.fullyQualifiedService)/\(descriptor.method)"
         let timeout = options.timeout
         let writer = WireStreamWriter<RPCRequestPart<Bytes>>(
             onWrite: { part in
-                switch part {
-                case .metadata(var metadata):
-                    if let timeout {
-                        metadata.replaceOrAddString(WireEnvelope.timeoutHeader(timeout), forKey: "grpc-timeout")
+                do {
+                    switch part {
+                    case .metadata(var metadata):
+                        if let timeout {
+                            metadata.replaceOrAddString(WireEnvelope.timeoutHeader(timeout), forKey: "grpc-timeout")
+                        }
+                        var headers = Hearth_Wire_V1_RequestHeaders()
+                        headers.methodPath = path
+                        headers.metadata = WireEnvelope.encode(metadata)
+                        _ = try await connection.startStream(call, headers: WireEnvelope.body(headers))
+                    case .message(let bytes):
+                        try await connection.sendMessage(bytes, on: call)
                     }
-                    var headers = Hearth_Wire_V1_RequestHeaders()
-                    headers.methodPath = path
-                    headers.metadata = WireEnvelope.encode(metadata)
-                    let id = try await connection.startStream(continuation, headers: WireEnvelope.body(headers))
-                    streamID.withLock { $0 = id }
-                case .message(let bytes):
-                    guard let id = streamID.withLock({ $0 }) else {
-                        throw RPCError(
-                            code: .internalError, message: "a message was written before the call's metadata")
-                    }
-                    try await connection.send(WireFrame(kind: .message, streamID: id, body: .init(bytes: bytes)))
+                } catch {
+                    connection.abandon(call, error: error)
+                    throw error
                 }
             },
             onFinish: { error in
-                guard let id = streamID.withLock({ $0 }) else { return }
+                guard let id = call.id.value else { return }
                 let kind: WireFrame.Kind = error == nil ? .trailers : .cancel
                 try? await connection.send(WireFrame(kind: kind, flags: .endStream, streamID: id))
             })
         let stream = RPCStream(
-            descriptor: descriptor, inbound: RPCAsyncSequence(wrapping: inbound),
+            descriptor: descriptor, inbound: RPCAsyncSequence(wrapping: call.inbound),
             outbound: RPCWriter.Closable(wrapping: writer))
         let context = ClientContext(
             descriptor: descriptor, remotePeer: "hearth:\(connection.peer)", localPeer: "hearth:client")
@@ -132,10 +145,10 @@ public final class WireClientTransport: ClientTransport {
         } catch {
             outcome = .failure(error)
         }
-        if let id = streamID.withLock({ $0 }) {
+        if let id = call.id.value {
             await connection.closeStream(id)
         } else {
-            continuation.finish()
+            call.continuation.finish()
         }
         return try outcome.get()
     }
@@ -157,7 +170,10 @@ public final class WireClientTransport: ClientTransport {
             case wait
         }
         var lastError: (any Error)?
-        for _ in 0..<endpoints.count {
+        // Each endpoint gets a second try: a connection can die before its first call (the server
+        // closed it as idle while this process was busy), and a call that never went out is safe
+        // to place on a fresh one.
+        for _ in 0..<(2 * endpoints.count) {
             let choice = try state.withLock { state -> Choice in
                 guard !state.shuttingDown else {
                     throw RPCError(code: .failedPrecondition, message: "the client is shutting down")
@@ -189,15 +205,18 @@ public final class WireClientTransport: ClientTransport {
             case .join(let connecting, let index):
                 do {
                     let connection = try await connecting.value
-                    let old = state.withLock { state -> WireClientConnection? in
-                        state.openStreams += 1
-                        guard state.slots[index].connection !== connection else { return nil }
+                    let (old, usable) = state.withLock { state -> (WireClientConnection?, Bool) in
+                        let usable = connection.acceptsStreams
+                        if usable { state.openStreams += 1 }
+                        guard state.slots[index].connection !== connection else { return (nil, usable) }
                         let old = state.slots[index].connection
                         state.slots[index] = Slot(connection: connection)
-                        return old
+                        return (old, usable)
                     }
                     if let old { Task { await old.close() } }
-                    return connection
+                    if usable { return connection }
+                    lastError = RPCError(
+                        code: .unavailable, message: "the connection to \(endpoints[index]) closed at once")
                 } catch {
                     state.withLock { state in
                         guard state.slots[index].connecting != nil else { return }

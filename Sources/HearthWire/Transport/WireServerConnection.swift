@@ -22,12 +22,19 @@ final class WireServerConnection: WireFrameReceiver {
     private let table = Mutex(Table())
     private let accept: @Sendable (Accepted) -> Bool
     private let logger: Logger
-    static let maximumBufferedMessages = 1024
+    private let maximumFrameSize: Int
 
     private struct Entry {
         var continuation: Continuation
+        var flow: WireStreamFlow
         var cancellation: ServerContext.RPCCancellationHandle?
         var cancelled = false
+
+        /// Ends the inbound side and wakes a handler waiting for window to write.
+        func end(throwing error: RPCError?) {
+            flow.close(error ?? RPCError(code: .cancelled, message: "the call has ended"))
+            if let error { continuation.finish(throwing: error) } else { continuation.finish() }
+        }
     }
 
     private struct Table {
@@ -36,8 +43,12 @@ final class WireServerConnection: WireFrameReceiver {
         var draining = false
     }
 
-    init(channel: any Channel, logger: Logger, accept: @escaping @Sendable (Accepted) -> Bool) {
+    init(
+        channel: any Channel, maximumFrameSize: Int, logger: Logger,
+        accept: @escaping @Sendable (Accepted) -> Bool
+    ) {
         self.channel = channel
+        self.maximumFrameSize = maximumFrameSize
         self.peer = channel.remoteAddress.map { "\($0)" } ?? "unknown"
         self.logger = logger
         self.accept = accept
@@ -58,7 +69,7 @@ final class WireServerConnection: WireFrameReceiver {
         let (entry, drained) = table.withLock { table in
             (table.streams.removeValue(forKey: id), table.draining && table.streams.isEmpty)
         }
-        entry?.continuation.finish()
+        entry?.end(throwing: nil)
         if drained { channel.close(promise: nil) }
     }
 
@@ -98,7 +109,10 @@ final class WireServerConnection: WireFrameReceiver {
         case .headers:
             try openStream(frame)
         case .message:
-            deliver(.message(Array(frame.body.readableBytesView)), to: frame.streamID)
+            deliverMessage(frame.body, to: frame.streamID)
+        case .windowUpdate:
+            let increment = try WireFrame.windowIncrement(of: frame)
+            table.withLock { $0.streams[frame.streamID] }?.flow.grant(increment)
         case .trailers:
             // The client's half-close: no more requests on this stream.
             table.withLock { $0.streams[frame.streamID] }?.continuation.finish()
@@ -108,7 +122,7 @@ final class WireServerConnection: WireFrameReceiver {
                 return table.streams[frame.streamID]
             }
             entry?.cancellation?.cancel()
-            entry?.continuation.finish(throwing: RPCError(code: .cancelled, message: "the client cancelled the call"))
+            entry?.end(throwing: RPCError(code: .cancelled, message: "the client cancelled the call"))
         case .ping:
             channel.writeAndFlush(WireFrame(kind: .pong, streamID: 0, body: frame.body), promise: nil)
         case .pong, .goAway:
@@ -119,15 +133,25 @@ final class WireServerConnection: WireFrameReceiver {
     private func openStream(_ frame: WireFrame) throws {
         let id = frame.streamID
         let headers = try WireEnvelope.parse(Hearth_Wire_V1_RequestHeaders.self, from: frame.body)
-        let (inbound, continuation) = AsyncThrowingStream<Part, any Error>.makeStream(
-            bufferingPolicy: .bufferingOldest(Self.maximumBufferedMessages))
+        let (base, continuation) = AsyncThrowingStream<Part, any Error>.makeStream()
+        let flow = WireStreamFlow(maximumFrameSize: maximumFrameSize)
+        let channel = self.channel
+        let inbound = WireFlowControlledInbound(
+            base: base,
+            messageSize: { part in
+                if case .message(let bytes) = part { bytes.count } else { nil }
+            },
+            onRead: { bytes in
+                guard let increment = flow.read(bytes) else { return }
+                channel.writeAndFlush(WireFrame.windowUpdate(streamID: id, increment: increment), promise: nil)
+            })
         let refusal: String? = try table.withLock { table in
             guard id % 2 == 1, id > table.highestID else {
                 throw WireProtocolError(code: .unexpectedFrame, message: "stream \(id) is not a new odd stream id")
             }
             table.highestID = id
             if table.draining { return "the server is shutting down" }
-            table.streams[id] = Entry(continuation: continuation)
+            table.streams[id] = Entry(continuation: continuation, flow: flow)
             return nil
         }
         if let refusal {
@@ -148,6 +172,7 @@ final class WireServerConnection: WireFrameReceiver {
                     response.metadata = WireEnvelope.encode(metadata)
                     try await send(WireFrame(kind: .headers, streamID: id, body: WireEnvelope.body(response)))
                 case .message(let bytes):
+                    try await flow.reserve(bytes.count)
                     try await send(WireFrame(kind: .message, streamID: id, body: .init(bytes: bytes)))
                 case .status(let status, let metadata):
                     try await send(
@@ -171,15 +196,16 @@ final class WireServerConnection: WireFrameReceiver {
         channel.writeAndFlush(WireFrame(kind: .trailers, flags: .endStream, streamID: id, body: body), promise: nil)
     }
 
-    private func deliver(_ part: Part, to id: UInt32) {
+    private func deliverMessage(_ body: ByteBuffer, to id: UInt32) {
         guard let entry = table.withLock({ $0.streams[id] }) else { return }
-        if case .dropped = entry.continuation.yield(part) {
+        guard entry.flow.received(body.readableBytes) else {
             entry.cancellation?.cancel()
-            entry.continuation.finish(
+            entry.end(
                 throwing: RPCError(
-                    code: .resourceExhausted,
-                    message: "more than \(Self.maximumBufferedMessages) requests were waiting to be read"))
+                    code: .resourceExhausted, message: "the client sent beyond the stream's flow-control window"))
+            return
         }
+        entry.continuation.yield(.message(Array(body.readableBytesView)))
     }
 
     func connectionFailed(_ error: any Error) {
@@ -195,7 +221,7 @@ final class WireServerConnection: WireFrameReceiver {
     /// Nothing moved for the idle timeout: close unless calls are still open (a long server stream
     /// that is just slow to produce is not idle).
     func connectionIdle() -> Bool {
-        openStreamCount == 0
+        return openStreamCount == 0
     }
 
     private func cancelAll() {
@@ -206,7 +232,7 @@ final class WireServerConnection: WireFrameReceiver {
         }
         for entry in entries {
             entry.cancellation?.cancel()
-            entry.continuation.finish(throwing: RPCError(code: .cancelled, message: "the client connection closed"))
+            entry.end(throwing: RPCError(code: .cancelled, message: "the client connection closed"))
         }
     }
 }

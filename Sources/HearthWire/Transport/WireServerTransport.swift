@@ -69,7 +69,8 @@ public final class WireServerTransport: ServerTransport {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [weak self] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let connection = WireServerConnection(channel: channel, logger: logger, accept: acceptStream)
+                    let connection = WireServerConnection(
+                        channel: channel, maximumFrameSize: maximumFrameSize, logger: logger, accept: acceptStream)
                     try channel.pipeline.syncOperations.addHandlers([
                         IdleStateHandler(allTimeout: idle),
                         ByteToMessageHandler(WireFrameDecoder(maximumFrameSize: maximumFrameSize)),
@@ -110,9 +111,11 @@ public final class WireServerTransport: ServerTransport {
                 }
             }
         }
-        // Every handler has returned: close whatever is still open.
+        // Every handler has returned, after a graceful shutdown or because the serving task was
+        // cancelled: close whatever is still open, the listener included.
         let leftovers = state.withLock { Array($0.connections.values) }
         for connection in leftovers { connection.forceClose() }
+        channel.close(promise: nil)
         try? await channel.closeFuture.get()
     }
 
