@@ -10,13 +10,25 @@ let package = Package(
     name: "HearthBenchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(path: hearthFolder.path)
+        .package(path: hearthFolder.path),
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        // Only the benchmark compares against HTTP/2; the main package never builds it.
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
     ],
     targets: [
         .executableTarget(
             name: "PostgresLoad",
             dependencies: [.product(name: "HearthPostgres", package: hearthFolder.lastPathComponent)],
             swiftSettings: [.swiftLanguageMode(.v6)]
-        )
+        ),
+        .executableTarget(
+            name: "WireEcho",
+            dependencies: [
+                .product(name: "HearthWire", package: hearthFolder.lastPathComponent),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
     ]
 )

@@ -113,7 +113,7 @@ final class WireClientConnection: WireFrameReceiver {
     /// Gives the stream the next id and sends its HEADERS frame. Both happen under one lock, so
     /// frames leave in id order even when many calls start at once (the server requires it).
     func startStream(_ stream: Stream, headers: ByteBuffer) async throws -> UInt32 {
-        let (id, written) = try streams.withLock { table -> (UInt32, EventLoopFuture<Void>) in
+        let id = try streams.withLock { table -> UInt32 in
             guard table.acceptsStreams, table.nextID < UInt32.max - 2 else {
                 throw RPCError(code: .unavailable, message: "the connection to \(peer) takes no new calls")
             }
@@ -121,12 +121,9 @@ final class WireClientConnection: WireFrameReceiver {
             table.nextID += 2
             table.open[id] = stream
             stream.id.value = id
-            return (id, channel.writeAndFlush(WireFrame(kind: .headers, streamID: id, body: headers)))
-        }
-        do {
-            try await written.get()
-        } catch {
-            throw RPCError(code: .unavailable, message: "the connection to \(peer) was lost", cause: error)
+            // Queued under the lock, so HEADERS frames leave in id order; not awaited (see send).
+            channel.writeAndFlush(WireFrame(kind: .headers, streamID: id, body: headers), promise: nil)
+            return id
         }
         return id
     }
@@ -157,12 +154,14 @@ final class WireClientConnection: WireFrameReceiver {
         try? await send(WireFrame(kind: .cancel, flags: .endStream, streamID: id))
     }
 
+    /// Queues a frame without waiting for the socket write: waiting would cost a hop to the event
+    /// loop and back per frame, and memory is bounded by the streams' flow-control windows. A
+    /// failed write closes the channel, and the close fails the streams.
     func send(_ frame: WireFrame) async throws {
-        do {
-            try await channel.writeAndFlush(frame)
-        } catch {
-            throw RPCError(code: .unavailable, message: "the connection to \(peer) was lost", cause: error)
+        guard channel.isActive else {
+            throw RPCError(code: .unavailable, message: "the connection to \(peer) was lost")
         }
+        channel.writeAndFlush(frame, promise: nil)
     }
 
     func close() async {

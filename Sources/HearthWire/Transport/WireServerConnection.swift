@@ -94,12 +94,14 @@ final class WireServerConnection: WireFrameReceiver {
         channel.close(promise: nil)
     }
 
+    /// Queues a frame without waiting for the socket write (a hop to the event loop and back per
+    /// frame); memory is bounded by the streams' flow-control windows, and a failed write closes
+    /// the channel, which cancels the streams.
     func send(_ frame: WireFrame) async throws {
-        do {
-            try await channel.writeAndFlush(frame)
-        } catch {
-            throw RPCError(code: .unavailable, message: "the client connection was lost", cause: error)
+        guard channel.isActive else {
+            throw RPCError(code: .unavailable, message: "the client connection was lost")
         }
+        channel.writeAndFlush(frame, promise: nil)
     }
 
     // MARK: - Frames from the client (event loop)
