@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "hearth", targets: ["hearth"]),
+        .executable(name: "member-service", targets: ["member-service"]),
         .library(name: "HearthDomain", targets: ["HearthDomain"]),
         .library(name: "HearthPostgres", targets: ["HearthPostgres"]),
         .library(name: "HearthStore", targets: ["HearthStore"]),
@@ -90,13 +91,21 @@ let package = Package(
             resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
         ),
-        // What every process shares around its services: running servers and clients under
-        // ServiceLifecycle (SIGTERM drains them).
+        // What every service process shares around its RPC services: configuration from the
+        // environment, readiness, and serving under ServiceLifecycle (SIGTERM drains).
         .target(
             name: "HearthRuntime",
             dependencies: [
+                "HearthDomain",
+                "HearthPostgres",
+                "HearthProtos",
+                "HearthStore",
+                "HearthWire",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -110,7 +119,32 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Services (one library per process: RPC handlers)
+        .target(
+            name: "MemberService",
+            dependencies: [
+                "HearthDomain",
+                "HearthPostgres",
+                "HearthProtos",
+                "HearthRuntime",
+                "HearthStore",
+                "HearthWire",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executables
+        .executableTarget(
+            name: "member-service",
+            dependencies: [
+                "MemberService",
+                "HearthRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "hearth",
             dependencies: [
@@ -120,6 +154,7 @@ let package = Package(
                 "HearthWire",
                 "HearthProtos",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -144,12 +179,29 @@ let package = Package(
                 "HearthProtos",
                 "HearthRuntime",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MemberServiceTests",
+            dependencies: [
+                "MemberService",
+                "HearthDomain",
+                "HearthPostgres",
+                "HearthProtos",
+                "HearthRuntime",
+                "HearthStore",
+                "HearthTestSupport",
+                "HearthWire",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

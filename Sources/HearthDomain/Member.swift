@@ -20,6 +20,8 @@ public struct Member: Hashable, Sendable, Codable {
     public var lifecycleStage: LifecycleStage
     public var totals: MemberTotals
     public var createdAt: Date
+    /// Set while soft-deleted: left out of lists, segments and sends until restored.
+    public var deletedAt: Date?
 
     public init(
         id: MemberID = MemberID(),
@@ -35,7 +37,8 @@ public struct Member: Hashable, Sendable, Codable {
         vipTier: Int = 0,
         lifecycleStage: LifecycleStage = .audience,
         totals: MemberTotals = MemberTotals(),
-        createdAt: Date = Date()
+        createdAt: Date = Date(),
+        deletedAt: Date? = nil
     ) {
         self.id = id
         self.tenantID = tenantID
@@ -51,6 +54,7 @@ public struct Member: Hashable, Sendable, Codable {
         self.lifecycleStage = lifecycleStage
         self.totals = totals
         self.createdAt = createdAt
+        self.deletedAt = deletedAt
     }
 
     /// Checks what the profile itself can tell; uniqueness is the store's job.

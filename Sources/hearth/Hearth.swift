@@ -10,7 +10,9 @@ struct Hearth: AsyncParsableCommand {
         discussion: """
             Exit codes: 0 success, 1 the operation failed (the message says why), 2 the command line was wrong.
             """,
-        subcommands: [DatabaseCommand.self, TokenCommand.self, HealthCommand.self]
+        subcommands: [
+            DatabaseCommand.self, TenantsCommand.self, TokenCommand.self, HealthCommand.self, MembersCommand.self,
+        ]
     )
 
     /// Runs the command, with exit code 2 (not ArgumentParser's 64) for a wrong command line.

@@ -32,6 +32,38 @@ struct OutputOptions: ParsableArguments {
     }
 }
 
+extension OutputOptions {
+    /// Prints rows under named columns: an aligned table, a JSON array of objects, or CSV with a
+    /// header line.
+    func print(columns: [String], rows: [[String]]) throws {
+        switch output {
+        case .table:
+            var widths = columns.map(\.count)
+            for row in rows {
+                for (index, cell) in row.enumerated() where index < widths.count {
+                    widths[index] = max(widths[index], cell.count)
+                }
+            }
+            func line(_ cells: [String]) -> String {
+                cells.enumerated().map { index, cell in
+                    index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+                }.joined(separator: "  ")
+            }
+            Swift.print(line(columns.map { $0.uppercased() }))
+            for row in rows { Swift.print(line(row)) }
+        case .json:
+            let objects = rows.map { row in
+                Dictionary(zip(columns, row).map { ($0, $1) }, uniquingKeysWith: { $1 })
+            }
+            let data = try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .prettyPrinted])
+            Swift.print(String(decoding: data, as: UTF8.self))
+        case .csv:
+            Swift.print(columns.map(csvField).joined(separator: ","))
+            for row in rows { Swift.print(row.map(csvField).joined(separator: ",")) }
+        }
+    }
+}
+
 func csvField(_ text: String) -> String {
     guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
     return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""

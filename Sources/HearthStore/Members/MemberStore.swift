@@ -8,11 +8,15 @@ public struct MemberStore: Sendable {
 
     public init(pool: PostgresPool) { self.pool = pool }
 
-    static let columns = """
+    /// The columns ``insert(_:)`` writes: a member's whole profile and totals.
+    static let insertedColumns = """
         member_id, tenant_id, display_name, phone_e164, email, province, city, org_kind, tags, interests,
         source_channel, vip_tier, lifecycle_stage, total_spend_fen, order_count, last_purchase_at, last_active_at,
         created_at
         """
+
+    /// The columns `Member(row:)` reads, in its order.
+    static let columns = insertedColumns + ", deleted_at"
 
     /// Stores a new member. Fails with `alreadyExists` when the phone is taken in the tenant.
     public func insert(_ member: Member) async throws {
@@ -20,7 +24,7 @@ public struct MemberStore: Sendable {
         try await pool.withTenant(member.tenantID) { connection in
             try await connection.query(
                 """
-                INSERT INTO members (\(unescaped: Self.columns))
+                INSERT INTO members (\(unescaped: Self.insertedColumns))
                 VALUES (\(member.id.rawValue), \(member.tenantID.rawValue), \(member.displayName), \(member.phone),
                         \(member.email), \(member.region.province), \(member.region.city), \(member.organisationKind),
                         \(member.tags), \(member.interests), \(member.sourceChannel?.rawValue), \(Int16(member.vipTier)),
@@ -81,6 +85,7 @@ extension Member {
                 orderCount: try row.decode(Int.self, at: 14),
                 lastPurchaseAt: try row.decode(Date?.self, at: 15),
                 lastActiveAt: try row.decode(Date?.self, at: 16)),
-            createdAt: try row.decode(Date.self, at: 17))
+            createdAt: try row.decode(Date.self, at: 17),
+            deletedAt: try row.decode(Date?.self, at: 18))
     }
 }

@@ -1,0 +1,156 @@
+public import Foundation
+public import HearthDomain
+public import HearthPostgres
+
+/// Which members a list shows. Conditions combine with AND; empty ones do not filter.
+public struct MemberQuery: Sendable, Hashable {
+    /// Matches a substring of the display name, or a phone or email exactly.
+    public var text: String?
+    public var provinces: [String] = []
+    public var lifecycleStages: [LifecycleStage] = []
+    /// The member has every one of these tags.
+    public var tagsAll: [String] = []
+    public var includeDeleted = false
+
+    public init(
+        text: String? = nil, provinces: [String] = [], lifecycleStages: [LifecycleStage] = [],
+        tagsAll: [String] = [], includeDeleted: Bool = false
+    ) {
+        self.text = text
+        self.provinces = provinces
+        self.lifecycleStages = lifecycleStages
+        self.tagsAll = tagsAll
+        self.includeDeleted = includeDeleted
+    }
+}
+
+/// Where a page of members ends: the newest-first order is (created_at, member_id) descending.
+public struct MemberCursor: Sendable, Hashable {
+    public var createdAt: Date
+    public var memberID: MemberID
+
+    public init(createdAt: Date, memberID: MemberID) {
+        self.createdAt = createdAt
+        self.memberID = memberID
+    }
+}
+
+extension MemberStore {
+    /// Stores a new member and registers its phone as a PHONE identity, in one transaction.
+    /// A phone that identifies another member is `alreadyExists`, naming that member.
+    public func create(_ member: Member) async throws -> Member {
+        try member.validate()
+        return try await pool.withTenant(member.tenantID) { connection in
+            if let phone = member.phone {
+                try await refuseTakenPhone(phone, tenant: member.tenantID, except: nil, on: connection)
+            }
+            let rows = try await connection.query(
+                """
+                INSERT INTO members (\(unescaped: Self.writableColumns))
+                VALUES (\(member.id.rawValue), \(member.tenantID.rawValue), \(member.displayName), \(member.phone),
+                        \(member.email), \(member.region.province), \(member.region.city), \(member.organisationKind),
+                        \(member.tags), \(member.interests), \(member.sourceChannel?.rawValue), \(Int16(member.vipTier)),
+                        \(member.lifecycleStage.rawValue))
+                RETURNING \(unescaped: Self.columns)
+                """)
+            if let phone = member.phone {
+                try await connection.query(
+                    """
+                    INSERT INTO member_identities (tenant_id, kind, value, member_id)
+                    VALUES (\(member.tenantID.rawValue), 'phone', \(phone), \(member.id.rawValue))
+                    """)
+            }
+            guard let row = rows.first else {
+                throw DomainError(code: .internal, message: "the new member was not returned")
+            }
+            return try Member(row: row)
+        }
+    }
+
+    /// Members matching `query`, newest first, after `cursor`, at most `limit` (plus whether more follow).
+    public func list(
+        tenant: TenantID, matching query: MemberQuery, after cursor: MemberCursor?, limit: Int
+    ) async throws -> (members: [Member], more: Bool) {
+        let limit = max(1, min(limit, 500))
+        let select: String =
+            "SELECT \(Self.columns) FROM members WHERE tenant_id = $1 AND merged_into_member_id IS NULL"
+        var statement = PostgresQuery(select)
+        statement.binds = [tenant.rawValue.postgresBind]
+        if !query.includeDeleted { statement.sql += " AND deleted_at IS NULL AND erased_at IS NULL" }
+        if let text = query.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            let pattern =
+                "%"
+                + text.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+            let like = statement.bind(pattern)
+            let exact = statement.bind(text)
+            statement.sql += " AND (display_name ILIKE \(like) OR phone_e164 = \(exact) OR email = lower(\(exact)))"
+        }
+        if !query.provinces.isEmpty { statement.sql += " AND province = ANY(\(statement.bind(query.provinces)))" }
+        if !query.lifecycleStages.isEmpty {
+            statement.sql += " AND lifecycle_stage = ANY(\(statement.bind(query.lifecycleStages.map(\.rawValue))))"
+        }
+        if !query.tagsAll.isEmpty { statement.sql += " AND tags @> \(statement.bind(query.tagsAll))" }
+        if let cursor {
+            let time = statement.bind(cursor.createdAt)
+            let id = statement.bind(cursor.memberID.rawValue)
+            statement.sql += " AND (created_at, member_id) < (\(time), \(id))"
+        }
+        statement.sql += " ORDER BY created_at DESC, member_id DESC LIMIT \(limit + 1)"
+        let members = try await pool.withTenant(tenant) { connection in
+            try await connection.query(statement).map(Member.init(row:))
+        }
+        return (Array(members.prefix(limit)), members.count > limit)
+    }
+
+    /// Soft-deletes (`deleted: true`) or restores a member; returns it as it is now, or `nil` when
+    /// the tenant has no such member.
+    public func setDeleted(_ deleted: Bool, member id: MemberID, tenant: TenantID) async throws -> Member? {
+        try await pool.withTenant(tenant) { connection in
+            let rows = try await connection.query(
+                """
+                SELECT erased_at IS NOT NULL, merged_into_member_id IS NOT NULL FROM members
+                WHERE tenant_id = \(tenant.rawValue) AND member_id = \(id.rawValue) FOR UPDATE
+                """)
+            guard let state = rows.first else { return nil }
+            if try state.decode(Bool.self, at: 0) {
+                throw DomainError(code: .failedPrecondition, message: "member \(id) was erased; it cannot change")
+            }
+            if try state.decode(Bool.self, at: 1) {
+                throw DomainError(
+                    code: .failedPrecondition, message: "member \(id) was merged into another; change the survivor")
+            }
+            let updated = try await connection.query(
+                """
+                UPDATE members SET deleted_at = CASE WHEN \(deleted) THEN coalesce(deleted_at, now()) END
+                WHERE tenant_id = \(tenant.rawValue) AND member_id = \(id.rawValue)
+                RETURNING \(unescaped: Self.columns)
+                """)
+            return try updated.first.map(Member.init(row:))
+        }
+    }
+
+    static let writableColumns = """
+        member_id, tenant_id, display_name, phone_e164, email, province, city, org_kind, tags, interests,
+        source_channel, vip_tier, lifecycle_stage
+        """
+
+    /// Throws `alreadyExists` when `phone` identifies a member other than `except`.
+    func refuseTakenPhone(
+        _ phone: String, tenant: TenantID, except: MemberID?, on connection: PostgresConnection
+    ) async throws {
+        let rows = try await connection.query(
+            """
+            SELECT member_id FROM member_identities
+            WHERE tenant_id = \(tenant.rawValue) AND kind = 'phone' AND value = \(phone)
+            UNION ALL
+            SELECT member_id FROM members WHERE tenant_id = \(tenant.rawValue) AND phone_e164 = \(phone)
+            LIMIT 1
+            """)
+        guard let holder = try rows.first?.decode(UUID.self, at: 0), holder != except?.rawValue else { return }
+        throw DomainError(
+            code: .alreadyExists,
+            message: "phone \(phone) already belongs to member \(MemberID(holder)); update or merge that member instead"
+        )
+    }
+}

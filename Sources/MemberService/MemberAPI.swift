@@ -1,0 +1,145 @@
+import Foundation
+public import GRPCCore
+import HearthDomain
+public import HearthPostgres
+public import HearthProtos
+import HearthRuntime
+import HearthStore
+public import Logging
+
+/// The member service's RPC handlers: each takes the tenant from the caller's token, maps the
+/// request to the domain, runs it through the store and maps the answer back.
+public struct MemberAPI: Hearth_Member_V1_MemberService.SimpleServiceProtocol {
+    let members: MemberStore
+    /// The region national phone numbers are read in (a tenant setting later; CN for now).
+    let phoneRegion: PhoneRegion
+    let logger: Logger
+
+    public init(pool: PostgresPool, logger: Logger = Logger(label: "hearth.member-service")) {
+        self.members = MemberStore(pool: pool)
+        self.phoneRegion = .cn
+        self.logger = logger
+    }
+
+    public func createMember(
+        request: Hearth_Member_V1_CreateMemberRequest, context: ServerContext
+    ) async throws -> Hearth_Member_V1_CreateMemberResponse {
+        try await handle {
+            let caller = try RPCCaller.current()
+            let member = try MemberMessages.newMember(request.profile, tenant: caller.tenant, region: phoneRegion)
+            var response = Hearth_Member_V1_CreateMemberResponse()
+            response.member = MemberMessages.member(try await members.create(member))
+            return response
+        }
+    }
+
+    public func getMember(
+        request: Hearth_Member_V1_GetMemberRequest, context: ServerContext
+    ) async throws -> Hearth_Member_V1_GetMemberResponse {
+        try await handle {
+            let caller = try RPCCaller.current()
+            let id = try MemberMessages.memberID(request.memberID)
+            guard let member = try await members.member(id, tenant: caller.tenant) else {
+                throw RPCError(code: .notFound, message: "no member \(id) in this tenant")
+            }
+            var response = Hearth_Member_V1_GetMemberResponse()
+            response.member = MemberMessages.member(member)
+            return response
+        }
+    }
+
+    public func listMembers(
+        request: Hearth_Member_V1_ListMembersRequest, context: ServerContext
+    ) async throws -> Hearth_Member_V1_ListMembersResponse {
+        try await handle {
+            let caller = try RPCCaller.current()
+            let filter = request.filter
+            let query = MemberQuery(
+                text: filter.query.isEmpty ? nil : filter.query,
+                provinces: filter.provinces,
+                lifecycleStages: try filter.lifecycleStages.compactMap(MemberMessages.lifecycleStage),
+                tagsAll: filter.tagsAll,
+                includeDeleted: filter.includeDeleted)
+            let cursor = try MemberPageCursor.decode(request.page.cursor)
+            let pageSize = request.page.pageSize <= 0 ? 50 : Int(min(request.page.pageSize, 500))
+            let page = try await members.list(
+                tenant: caller.tenant, matching: query, after: cursor, limit: pageSize)
+            var response = Hearth_Member_V1_ListMembersResponse()
+            response.members = page.members.map(MemberMessages.member)
+            if page.more, let last = page.members.last {
+                response.page.nextCursor = MemberPageCursor.encode(
+                    MemberCursor(createdAt: last.createdAt, memberID: last.id))
+            }
+            return response
+        }
+    }
+
+    public func deleteMember(
+        request: Hearth_Member_V1_DeleteMemberRequest, context: ServerContext
+    ) async throws -> Hearth_Member_V1_DeleteMemberResponse {
+        try await handle {
+            var response = Hearth_Member_V1_DeleteMemberResponse()
+            response.member = try await setDeleted(true, memberID: request.memberID)
+            return response
+        }
+    }
+
+    public func restoreMember(
+        request: Hearth_Member_V1_RestoreMemberRequest, context: ServerContext
+    ) async throws -> Hearth_Member_V1_RestoreMemberResponse {
+        try await handle {
+            var response = Hearth_Member_V1_RestoreMemberResponse()
+            response.member = try await setDeleted(false, memberID: request.memberID)
+            return response
+        }
+    }
+
+    private func setDeleted(_ deleted: Bool, memberID: String) async throws -> Hearth_Member_V1_Member {
+        let caller = try RPCCaller.current()
+        let id = try MemberMessages.memberID(memberID)
+        guard let member = try await members.setDeleted(deleted, member: id, tenant: caller.tenant) else {
+            throw RPCError(code: .notFound, message: "no member \(id) in this tenant")
+        }
+        return MemberMessages.member(member)
+    }
+
+    /// Runs a handler body, turning domain and database errors into statuses an operator can read.
+    private func handle<Response>(_ body: () async throws -> Response) async throws(RPCError) -> Response {
+        do {
+            return try await body()
+        } catch {
+            let status = RPCError.from(error)
+            if status.code == .internalError || status.code == .unavailable {
+                logger.error("call failed", metadata: ["error": "\(error)"])
+            }
+            throw status
+        }
+    }
+}
+
+/// The opaque page cursor of ListMembers: where the last page ended, in the newest-first order.
+enum MemberPageCursor {
+    static func encode(_ cursor: MemberCursor) -> String {
+        let micros = Int64((cursor.createdAt.timeIntervalSince1970 * 1_000_000).rounded())
+        return Data("\(micros)/\(cursor.memberID)".utf8).base64EncodedString()
+    }
+
+    static func decode(_ text: String) throws(RPCError) -> MemberCursor? {
+        guard !text.isEmpty else { return nil }
+        guard let data = Data(base64Encoded: text), let plain = String(data: data, encoding: .utf8) else {
+            throw invalid()
+        }
+        let parts = plain.split(separator: "/")
+        guard parts.count == 2, let micros = Int64(parts[0]), let id = MemberID(String(parts[1])) else {
+            throw invalid()
+        }
+        return MemberCursor(createdAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000), memberID: id)
+    }
+
+    private static func invalid() -> RPCError {
+        RPCError(
+            code: .invalidArgument, message: "page.cursor is not a cursor this service issued",
+            reason: "invalid_cursor",
+            fields: ["page.cursor": "not issued by ListMembers"])
+    }
+}

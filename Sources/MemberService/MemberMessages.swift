@@ -1,0 +1,140 @@
+import Foundation
+import GRPCCore
+import HearthDomain
+import HearthProtos
+import HearthRuntime
+import SwiftProtobuf
+
+/// Mapping between the member API's messages and the domain, in one place.
+enum MemberMessages {
+    static func member(_ member: Member) -> Hearth_Member_V1_Member {
+        var message = Hearth_Member_V1_Member()
+        message.memberID = member.id.description
+        message.profile = profile(member)
+        var metrics = Hearth_Member_V1_MemberMetrics()
+        metrics.totalSpendFen = member.totals.totalSpendFen
+        metrics.orderCount = Int32(clamping: member.totals.orderCount)
+        if let at = member.totals.lastPurchaseAt { metrics.lastPurchaseAt = Google_Protobuf_Timestamp(date: at) }
+        if let at = member.totals.lastActiveAt { metrics.lastActiveAt = Google_Protobuf_Timestamp(date: at) }
+        message.metrics = metrics
+        message.createdAt = Google_Protobuf_Timestamp(date: member.createdAt)
+        if let deletedAt = member.deletedAt { message.deletedAt = Google_Protobuf_Timestamp(date: deletedAt) }
+        return message
+    }
+
+    static func profile(_ member: Member) -> Hearth_Member_V1_MemberProfile {
+        var profile = Hearth_Member_V1_MemberProfile()
+        profile.displayName = member.displayName
+        profile.phone = member.phone ?? ""
+        profile.email = member.email ?? ""
+        profile.region.province = member.region.province ?? ""
+        profile.region.city = member.region.city ?? ""
+        profile.orgKind = member.organisationKind ?? ""
+        profile.tags = member.tags
+        profile.interests = member.interests
+        profile.sourceChannel = member.sourceChannel.map(sourceChannel) ?? .unspecified
+        profile.vipTier = Int32(member.vipTier)
+        profile.lifecycleStage = lifecycleStage(member.lifecycleStage)
+        return profile
+    }
+
+    /// A new member of `tenant` from a request's profile; the phone is normalised to E.164 in the
+    /// tenant's region. Field errors name the request field.
+    static func newMember(
+        _ profile: Hearth_Member_V1_MemberProfile, tenant: TenantID, region: PhoneRegion
+    ) throws -> Member {
+        var phone: String?
+        if !profile.phone.isEmpty {
+            do {
+                phone = try PhoneNumber(parsing: profile.phone, defaultRegion: region).description
+            } catch {
+                throw RPCError(
+                    code: .invalidArgument, message: error.message, reason: "phone_invalid",
+                    fields: ["profile.phone": error.message])
+            }
+        }
+        let email = profile.email.trimmingCharacters(in: .whitespaces).lowercased()
+        return Member(
+            tenantID: tenant,
+            displayName: profile.displayName.trimmingCharacters(in: .whitespacesAndNewlines),
+            phone: phone,
+            email: email.isEmpty ? nil : email,
+            region: Region(
+                province: nonEmpty(profile.region.province), city: nonEmpty(profile.region.city)),
+            organisationKind: nonEmpty(profile.orgKind),
+            tags: profile.tags,
+            interests: profile.interests,
+            sourceChannel: try sourceChannel(profile.sourceChannel),
+            vipTier: Int(profile.vipTier),
+            lifecycleStage: try lifecycleStage(profile.lifecycleStage) ?? .audience)
+    }
+
+    static func lifecycleStage(_ stage: LifecycleStage) -> Hearth_Common_V1_LifecycleStage {
+        switch stage {
+        case .audience: .audience
+        case .user: .user
+        case .fan: .fan
+        case .community: .community
+        case .lapsed: .lapsed
+        }
+    }
+
+    /// `nil` for UNSPECIFIED.
+    static func lifecycleStage(_ stage: Hearth_Common_V1_LifecycleStage) throws(RPCError) -> LifecycleStage? {
+        switch stage {
+        case .unspecified: nil
+        case .audience: .audience
+        case .user: .user
+        case .fan: .fan
+        case .community: .community
+        case .lapsed: .lapsed
+        case .UNRECOGNIZED(let value):
+            throw RPCError(code: .invalidArgument, message: "lifecycle stage \(value) is unknown")
+        }
+    }
+
+    static func sourceChannel(_ channel: SourceChannel) -> Hearth_Common_V1_SourceChannel {
+        switch channel {
+        case .qrPoster: .qrPoster
+        case .phoneInvite: .phoneInvite
+        case .officialAccount: .officialAccount
+        case .weibo: .weibo
+        case .offlineSales: .offlineSales
+        case .referral: .referral
+        case .import: .import
+        case .other: .other
+        }
+    }
+
+    /// `nil` for UNSPECIFIED.
+    static func sourceChannel(_ channel: Hearth_Common_V1_SourceChannel) throws(RPCError) -> SourceChannel? {
+        switch channel {
+        case .unspecified: nil
+        case .qrPoster: .qrPoster
+        case .phoneInvite: .phoneInvite
+        case .officialAccount: .officialAccount
+        case .weibo: .weibo
+        case .offlineSales: .offlineSales
+        case .referral: .referral
+        case .import: .import
+        case .other: .other
+        case .UNRECOGNIZED(let value):
+            throw RPCError(code: .invalidArgument, message: "source channel \(value) is unknown")
+        }
+    }
+
+    /// Parses a member id of a request, naming the field when it is malformed.
+    static func memberID(_ text: String, field: String = "member_id") throws(RPCError) -> MemberID {
+        guard let id = MemberID(text) else {
+            throw RPCError(
+                code: .invalidArgument, message: "\(field) \"\(text)\" is not a member id (a UUID)",
+                reason: "invalid_id", fields: [field: "not a UUID"])
+        }
+        return id
+    }
+
+    static func nonEmpty(_ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import GRPCCore
+import HearthDomain
+import HearthProtos
+import HearthRuntime
+import HearthWire
+import Testing
+
+@Suite("member-service: members over the wire, against PostgreSQL")
+struct MemberAPITests {
+    @Test func createGetAndListMembersWithNormalisedPhones() async throws {
+        try await MemberServiceHarness.with { harness in
+            try await harness.withClient(role: .operator) { client in
+                let wang = try await client.createMember(
+                    createRequest(name: "王芳", phone: "+86 138-0013-8000", province: "Sichuan", tags: ["core"])
+                ).member
+                #expect(wang.profile.phone == "+8613800138000")
+                #expect(wang.profile.lifecycleStage == .audience)
+                #expect(wang.hasCreatedAt)
+                let li = try await client.createMember(createRequest(name: "Li Wei", phone: "１３９００１３９０００"))
+                    .member
+                #expect(li.profile.phone == "+8613900139000")
+
+                var get = Hearth_Member_V1_GetMemberRequest()
+                get.memberID = wang.memberID
+                #expect(try await client.getMember(get).member == wang)
+
+                let all = try await client.listMembers(Hearth_Member_V1_ListMembersRequest())
+                #expect(all.members.map(\.memberID) == [li.memberID, wang.memberID])  // newest first
+                var filtered = Hearth_Member_V1_ListMembersRequest()
+                filtered.filter.provinces = ["Sichuan"]
+                filtered.filter.tagsAll = ["core"]
+                #expect(try await client.listMembers(filtered).members.map(\.memberID) == [wang.memberID])
+                var byPhone = Hearth_Member_V1_ListMembersRequest()
+                byPhone.filter.query = "+8613900139000"
+                #expect(try await client.listMembers(byPhone).members.map(\.memberID) == [li.memberID])
+            }
+        }
+    }
+
+    @Test func pagesCoverEveryMemberOnce() async throws {
+        try await MemberServiceHarness.with { harness in
+            try await harness.withClient { client in
+                var created: Set<String> = []
+                for index in 0..<23 {
+                    created.insert(
+                        try await client.createMember(createRequest(name: "member \(index)")).member.memberID)
+                }
+                var request = Hearth_Member_V1_ListMembersRequest()
+                request.page.pageSize = 5
+                var seen: [String] = []
+                var pages = 0
+                repeat {
+                    let page = try await client.listMembers(request)
+                    seen += page.members.map(\.memberID)
+                    request.page.cursor = page.page.nextCursor
+                    pages += 1
+                } while !request.page.cursor.isEmpty
+                #expect(pages == 5)
+                #expect(seen.count == 23)
+                #expect(Set(seen) == created)
+
+                request.page.cursor = "not-a-cursor"
+                let bad = await #expect(throws: RPCError.self) { try await client.listMembers(request) }
+                #expect(bad?.code == .invalidArgument)
+            }
+        }
+    }
+
+    @Test func badPhonesAndTakenPhonesAreRefusedWithReasons() async throws {
+        try await MemberServiceHarness.with { harness in
+            try await harness.withClient { client in
+                let invalid = await #expect(throws: RPCError.self) {
+                    try await client.createMember(createRequest(name: "Bad", phone: "138001380"))
+                }
+                #expect(invalid?.code == .invalidArgument)
+                #expect(invalid?.message.contains("138001380") == true)
+                #expect(invalid?.metadata[binaryValues: RPCError.detailKey].first(where: { _ in true }) != nil)
+
+                _ = try await client.createMember(createRequest(name: "First", phone: "13800138000"))
+                let taken = await #expect(throws: RPCError.self) {
+                    try await client.createMember(createRequest(name: "Second", phone: "0086 138 0013 8000"))
+                }
+                #expect(taken?.code == .alreadyExists)
+                #expect(taken?.message.contains("+8613800138000") == true)
+
+                let unnamed = await #expect(throws: RPCError.self) {
+                    try await client.createMember(createRequest(name: "   "))
+                }
+                #expect(unnamed?.code == .invalidArgument)
+            }
+        }
+    }
+
+    @Test func softDeleteHidesAndRestoreBringsBack() async throws {
+        try await MemberServiceHarness.with { harness in
+            try await harness.withClient { client in
+                let member = try await client.createMember(createRequest(name: "Zhao")).member
+                var delete = Hearth_Member_V1_DeleteMemberRequest()
+                delete.memberID = member.memberID
+                #expect(try await client.deleteMember(delete).member.hasDeletedAt)
+                #expect(try await client.listMembers(Hearth_Member_V1_ListMembersRequest()).members.isEmpty)
+                var withDeleted = Hearth_Member_V1_ListMembersRequest()
+                withDeleted.filter.includeDeleted = true
+                #expect(try await client.listMembers(withDeleted).members.count == 1)
+                var restore = Hearth_Member_V1_RestoreMemberRequest()
+                restore.memberID = member.memberID
+                #expect(try await !client.restoreMember(restore).member.hasDeletedAt)
+                #expect(try await client.listMembers(Hearth_Member_V1_ListMembersRequest()).members.count == 1)
+            }
+        }
+    }
+
+    @Test func tenantsSeeOnlyTheirOwnMembers() async throws {
+        try await MemberServiceHarness.with { harness in
+            let member = try await harness.withClient { client in
+                try await client.createMember(createRequest(name: "Mine", phone: "13700137000")).member
+            }
+            try await harness.withClient(tenant: harness.otherTenant) { client in
+                var get = Hearth_Member_V1_GetMemberRequest()
+                get.memberID = member.memberID
+                let hidden = await #expect(throws: RPCError.self) { try await client.getMember(get) }
+                #expect(hidden?.code == .notFound)
+                #expect(try await client.listMembers(Hearth_Member_V1_ListMembersRequest()).members.isEmpty)
+                // The same phone is free in another tenant.
+                _ = try await client.createMember(createRequest(name: "Theirs", phone: "13700137000"))
+            }
+        }
+    }
+
+    @Test func rolesDecideWhoMayDoWhat() async throws {
+        try await MemberServiceHarness.with { harness in
+            try await harness.withClient(role: .viewer) { client in
+                let visible = try await client.listMembers(Hearth_Member_V1_ListMembersRequest()).members
+                #expect(visible.isEmpty)
+                let denied = await #expect(throws: RPCError.self) {
+                    try await client.createMember(createRequest(name: "Nope"))
+                }
+                #expect(denied?.code == .permissionDenied)
+            }
+            try await harness.withClient(role: .agent) { client in
+                let denied = await #expect(throws: RPCError.self) {
+                    try await client.createMember(createRequest(name: "Nope"))
+                }
+                #expect(denied?.code == .permissionDenied)
+            }
+        }
+    }
+
+    @Test func methodsNotBuiltYetSaySo() async throws {
+        try await MemberServiceHarness.with { harness in
+            try await harness.withClient { client in
+                let missing = await #expect(throws: RPCError.self) {
+                    try await client.mergeMembers(Hearth_Member_V1_MergeMembersRequest())
+                }
+                #expect(missing?.code == .unimplemented)
+                #expect(missing?.message.contains("MergeMembers") == true)
+            }
+        }
+    }
+}
