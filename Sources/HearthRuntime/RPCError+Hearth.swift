@@ -12,9 +12,13 @@ extension RPCError {
     /// status; `fields` name the request fields at fault.
     public init(
         code: RPCError.Code, message: String, reason: String, fields: [String: String] = [:],
-        facts: [String: String] = [:]
+        facts: [String: String] = [:], position: (line: Int, column: Int)? = nil
     ) {
         var detail = Hearth_Common_V1_ErrorDetail()
+        if let position {
+            detail.position.line = Int32(clamping: position.line)
+            detail.position.column = Int32(clamping: position.column)
+        }
         detail.reason = reason
         detail.fieldViolations = fields.sorted { $0.key < $1.key }.map { field, problem in
             var violation = Hearth_Common_V1_FieldViolation()
@@ -36,6 +40,10 @@ extension RPCError {
             return error
         case let error as DomainError:
             return RPCError(domain: error)
+        case let error as SegmentRuleError:
+            return RPCError(
+                code: .invalidArgument, message: error.description, reason: "rule_invalid",
+                fields: ["rule_text": error.description], position: (error.line, error.column))
         case let error as PostgresError:
             return RPCError(postgres: error)
         case is CancellationError:

@@ -212,18 +212,6 @@ extension MemberAPI {
         throw Self.notBuilt("ReplicateCommunity")
     }
 
-    public func createSegment(request: Hearth_Member_V1_CreateSegmentRequest, context: GRPCCore.ServerContext)
-        async throws -> Hearth_Member_V1_CreateSegmentResponse
-    {
-        throw Self.notBuilt("CreateSegment")
-    }
-
-    public func getSegment(request: Hearth_Member_V1_GetSegmentRequest, context: GRPCCore.ServerContext) async throws
-        -> Hearth_Member_V1_GetSegmentResponse
-    {
-        throw Self.notBuilt("GetSegment")
-    }
-
     public func updateSegment(request: Hearth_Member_V1_UpdateSegmentRequest, context: GRPCCore.ServerContext)
         async throws -> Hearth_Member_V1_UpdateSegmentResponse
     {
@@ -234,18 +222,6 @@ extension MemberAPI {
         async throws -> Hearth_Member_V1_DeleteSegmentResponse
     {
         throw Self.notBuilt("DeleteSegment")
-    }
-
-    public func listSegments(request: Hearth_Member_V1_ListSegmentsRequest, context: GRPCCore.ServerContext)
-        async throws -> Hearth_Member_V1_ListSegmentsResponse
-    {
-        throw Self.notBuilt("ListSegments")
-    }
-
-    public func previewSegment(request: Hearth_Member_V1_PreviewSegmentRequest, context: GRPCCore.ServerContext)
-        async throws -> Hearth_Member_V1_PreviewSegmentResponse
-    {
-        throw Self.notBuilt("PreviewSegment")
     }
 
     public func snapshotSegment(request: Hearth_Member_V1_SnapshotSegmentRequest, context: GRPCCore.ServerContext)

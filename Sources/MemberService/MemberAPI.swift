@@ -11,12 +11,14 @@ public import Logging
 /// request to the domain, runs it through the store and maps the answer back.
 public struct MemberAPI: Hearth_Member_V1_MemberService.SimpleServiceProtocol {
     let members: MemberStore
+    let segments: SegmentStore
     /// The region national phone numbers are read in (a tenant setting later; CN for now).
     let phoneRegion: PhoneRegion
     let logger: Logger
 
     public init(pool: PostgresPool, logger: Logger = Logger(label: "hearth.member-service")) {
         self.members = MemberStore(pool: pool)
+        self.segments = SegmentStore(pool: pool)
         self.phoneRegion = .cn
         self.logger = logger
     }
@@ -104,7 +106,7 @@ public struct MemberAPI: Hearth_Member_V1_MemberService.SimpleServiceProtocol {
     }
 
     /// Runs a handler body, turning domain and database errors into statuses an operator can read.
-    private func handle<Response>(_ body: () async throws -> Response) async throws(RPCError) -> Response {
+    func handle<Response>(_ body: () async throws -> Response) async throws(RPCError) -> Response {
         do {
             return try await body()
         } catch {

@@ -41,12 +41,13 @@ extension OutputOptions {
             var widths = columns.map(\.count)
             for row in rows {
                 for (index, cell) in row.enumerated() where index < widths.count {
-                    widths[index] = max(widths[index], cell.count)
+                    widths[index] = max(widths[index], displayWidth(cell))
                 }
             }
             func line(_ cells: [String]) -> String {
                 cells.enumerated().map { index, cell in
-                    index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+                    index == cells.count - 1
+                        ? cell : cell + String(repeating: " ", count: max(0, widths[index] - displayWidth(cell)))
                 }.joined(separator: "  ")
             }
             Swift.print(line(columns.map { $0.uppercased() }))
@@ -60,6 +61,21 @@ extension OutputOptions {
         case .csv:
             Swift.print(columns.map(csvField).joined(separator: ","))
             for row in rows { Swift.print(row.map(csvField).joined(separator: ",")) }
+        }
+    }
+}
+
+/// Terminal columns `text` takes: Chinese, Japanese and Korean characters and full-width forms
+/// take two, so tables of Chinese names stay aligned.
+func displayWidth(_ text: String) -> Int {
+    text.unicodeScalars.reduce(0) { width, scalar in
+        switch scalar.value {
+        case 0x0300...0x036F, 0x200B...0x200F, 0xFE00...0xFE0F: width  // combining marks, zero-width
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+            0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1F64F,
+            0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+            width + 2
+        default: width + 1
         }
     }
 }

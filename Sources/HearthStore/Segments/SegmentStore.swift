@@ -1,0 +1,132 @@
+public import Foundation
+public import HearthDomain
+public import HearthPostgres
+
+/// The SQL of segments: saving rules, and answering who matches one.
+public struct SegmentStore: Sendable {
+    let pool: PostgresPool
+
+    public init(pool: PostgresPool) { self.pool = pool }
+
+    static let columns = "segment_id, tenant_id, name, kind, rule_text, rule_json, created_at, updated_at"
+
+    /// Saves a dynamic segment. Its `member_of` references must name saved segments and may not
+    /// lead back to it; a taken name is `alreadyExists`.
+    public func create(name: String, ruleText: String, rule: SegmentRule, tenant: TenantID) async throws -> Segment {
+        try Segment.validate(name: name)
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        return try await pool.withTenant(tenant) { connection in
+            let taken = try await connection.query(
+                "SELECT 1 FROM segments WHERE tenant_id = \(tenant.rawValue) AND name = \(name)")
+            guard taken.isEmpty else {
+                throw DomainError(code: .alreadyExists, message: "a segment named \"\(name)\" exists already")
+            }
+            // Compiling checks every reference and refuses a circle back to this name.
+            let references = try await Self.references(tenant: tenant, on: connection)
+            _ = try SegmentSQL.statement(
+                selecting: "1", rule: .memberOf(segment: name), tenant: tenant, timeZone: "UTC",
+                resolve: { $0 == name ? .dynamic(rule) : references[$0] })
+            let rows = try await connection.query(
+                """
+                INSERT INTO segments (tenant_id, name, kind, rule_text, rule_json)
+                VALUES (\(tenant.rawValue), \(name), 'dynamic', \(ruleText), \(try PostgresJSONB(encoding: rule)))
+                RETURNING \(unescaped: Self.columns)
+                """)
+            return try Segment(row: rows[0])
+        }
+    }
+
+    public func segment(_ id: SegmentID, tenant: TenantID) async throws -> Segment? {
+        try await pool.withTenant(tenant) { connection in
+            try await connection.query(
+                """
+                SELECT \(unescaped: Self.columns) FROM segments
+                WHERE tenant_id = \(tenant.rawValue) AND segment_id = \(id.rawValue)
+                """
+            ).first.map(Segment.init(row:))
+        }
+    }
+
+    /// The tenant's segments by name, optionally only those whose name contains `text`.
+    public func list(tenant: TenantID, nameContaining text: String? = nil) async throws -> [Segment] {
+        try await pool.withTenant(tenant) { connection in
+            try await connection.query(
+                """
+                SELECT \(unescaped: Self.columns) FROM segments
+                WHERE tenant_id = \(tenant.rawValue) AND (\(text ?? "") = '' OR strpos(name, \(text ?? "")) > 0)
+                ORDER BY name LIMIT 1000
+                """
+            ).map(Segment.init(row:))
+        }
+    }
+
+    /// How many live members match `rule` now, and a sample of them (newest first).
+    public func preview(rule: SegmentRule, tenant: TenantID, sampleSize: Int) async throws -> (
+        count: Int64, sample: [Member]
+    ) {
+        try await pool.withTenant(tenant, isolation: .repeatableRead) { connection in
+            let references = try await Self.references(tenant: tenant, on: connection)
+            let timeZone = try await Self.timeZone(of: tenant, on: connection)
+            let now = Date()
+            let counted = try await connection.query(
+                try SegmentSQL.statement(
+                    selecting: "count(*)", rule: rule, tenant: tenant, now: now, timeZone: timeZone,
+                    resolve: { references[$0] }))
+            let count = try counted[0].decode(Int64.self, at: 0)
+            guard sampleSize > 0, count > 0 else { return (count, []) }
+            let sample = try await connection.query(
+                try SegmentSQL.statement(
+                    selecting: MemberStore.columns.split(separator: ",").map {
+                        "m." + $0.trimmingCharacters(in: .whitespacesAndNewlines)
+                    }
+                    .joined(separator: ", "),
+                    rule: rule, tenant: tenant, now: now, timeZone: timeZone,
+                    tail: "ORDER BY m.created_at DESC, m.member_id DESC LIMIT \(min(max(sampleSize, 0), 100))",
+                    resolve: { references[$0] }))
+            return (count, try sample.map(Member.init(row:)))
+        }
+    }
+
+    /// Every saved segment of the tenant as `member_of` sees it.
+    static func references(tenant: TenantID, on connection: PostgresConnection) async throws -> [String: SegmentSQL
+        .Reference]
+    {
+        var references: [String: SegmentSQL.Reference] = [:]
+        for row in try await connection.query(
+            "SELECT name, kind, segment_id, rule_json FROM segments WHERE tenant_id = \(tenant.rawValue)")
+        {
+            let name = try row.decode(String.self, at: 0)
+            if try row.decode(String.self, at: 1) == "static" {
+                references[name] = .frozen(try row.decode(UUID.self, at: 2))
+            } else if let json = try row.decode(PostgresJSONB?.self, at: 3) {
+                references[name] = .dynamic(try json.decode(SegmentRule.self))
+            }
+        }
+        return references
+    }
+
+    static func timeZone(of tenant: TenantID, on connection: PostgresConnection) async throws -> String {
+        let rows = try await connection.query(
+            "SELECT time_zone FROM tenants WHERE tenant_id = \(tenant.rawValue)")
+        return try rows.first?.decode(String.self, at: 0) ?? "Asia/Shanghai"
+    }
+}
+
+extension Segment {
+    /// Reads a row selected with ``SegmentStore/columns``.
+    init(row: PostgresRow) throws {
+        let kindText = try row.decode(String.self, at: 3)
+        guard let kind = Kind(rawValue: kindText) else {
+            throw PostgresError(code: .decodingFailed, message: "unknown segment kind \"\(kindText)\"")
+        }
+        self.init(
+            id: SegmentID(try row.decode(UUID.self, at: 0)),
+            tenantID: TenantID(try row.decode(UUID.self, at: 1)),
+            name: try row.decode(String.self, at: 2),
+            kind: kind,
+            ruleText: try row.decode(String?.self, at: 4),
+            rule: try row.decode(PostgresJSONB?.self, at: 5).map { try $0.decode(SegmentRule.self) },
+            createdAt: try row.decode(Date.self, at: 6),
+            updatedAt: try row.decode(Date.self, at: 7))
+    }
+}
