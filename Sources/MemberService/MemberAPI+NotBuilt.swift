@@ -91,12 +91,6 @@ extension MemberAPI {
         throw Self.notBuilt("ImportMembers")
     }
 
-    public func recordEvents(request: Hearth_Member_V1_RecordEventsRequest, context: GRPCCore.ServerContext)
-        async throws -> Hearth_Member_V1_RecordEventsResponse
-    {
-        throw Self.notBuilt("RecordEvents")
-    }
-
     public func listEvents(request: Hearth_Member_V1_ListEventsRequest, context: GRPCCore.ServerContext) async throws
         -> Hearth_Member_V1_ListEventsResponse
     {

@@ -12,6 +12,7 @@ public import Logging
 public struct MemberAPI: Hearth_Member_V1_MemberService.SimpleServiceProtocol {
     let members: MemberStore
     let segments: SegmentStore
+    let events: EventStore
     /// The region national phone numbers are read in (a tenant setting later; CN for now).
     let phoneRegion: PhoneRegion
     let logger: Logger
@@ -19,6 +20,7 @@ public struct MemberAPI: Hearth_Member_V1_MemberService.SimpleServiceProtocol {
     public init(pool: PostgresPool, logger: Logger = Logger(label: "hearth.member-service")) {
         self.members = MemberStore(pool: pool)
         self.segments = SegmentStore(pool: pool)
+        self.events = EventStore(pool: pool)
         self.phoneRegion = .cn
         self.logger = logger
     }

@@ -59,6 +59,57 @@ public struct EventStore: Sendable {
         return EventRecordOutcome(inserted: inserted, duplicates: events.count - inserted)
     }
 
+    /// Stores a batch like ``record(_:tenant:)`` and tells, per idempotency key, the id of the event
+    /// that stands for it and whether it was stored now (`false`: a retry of an earlier event).
+    public func recordReportingEach(_ events: [MemberEvent], tenant: TenantID) async throws -> [String: (
+        eventID: EventID, stored: Bool
+    )] {
+        for event in events {
+            try event.validate()
+            guard event.tenantID == tenant else {
+                throw DomainError(
+                    code: .invalidArgument, message: "event \(event.idempotencyKey) belongs to another tenant")
+            }
+        }
+        guard !events.isEmpty else { return [:] }
+        return try await pool.withTenant(tenant) { connection in
+            let inserted = try await connection.query(
+                """
+                WITH input AS (
+                    SELECT * FROM unnest(
+                        \(events.map(\.id.rawValue)), \(events.map(\.memberID.rawValue)), \(events.map(\.kind.rawValue)),
+                        \(events.map(\.occurredAt)), \(events.map(\.amountFen)), \(events.map(\.communityID)),
+                        \(events.map(\.campaignID)), \(events.map(\.idempotencyKey))
+                    ) AS i (event_id, member_id, kind, occurred_at, amount_fen, community_id, campaign_id, idempotency_key)
+                ),
+                fresh AS (
+                    INSERT INTO event_keys (tenant_id, idempotency_key, event_id, occurred_at)
+                    SELECT \(tenant.rawValue), idempotency_key, event_id, occurred_at FROM input
+                    ON CONFLICT DO NOTHING
+                    RETURNING event_id
+                )
+                INSERT INTO events (tenant_id, event_id, member_id, kind, occurred_at, amount_fen, community_id,
+                                    campaign_id, idempotency_key)
+                SELECT \(tenant.rawValue), i.event_id, i.member_id, i.kind, i.occurred_at, i.amount_fen, i.community_id,
+                       i.campaign_id, i.idempotency_key
+                FROM input i JOIN fresh USING (event_id)
+                RETURNING event_id
+                """)
+            let storedNow = Set(try inserted.map { try $0.decode(UUID.self, at: 0) })
+            let standing = try await connection.query(
+                """
+                SELECT idempotency_key, event_id FROM event_keys
+                WHERE tenant_id = \(tenant.rawValue) AND idempotency_key = ANY(\(events.map(\.idempotencyKey)))
+                """)
+            var outcome: [String: (eventID: EventID, stored: Bool)] = [:]
+            for row in standing {
+                let id = try row.decode(UUID.self, at: 1)
+                outcome[try row.decode(String.self, at: 0)] = (EventID(id), storedNow.contains(id))
+            }
+            return outcome
+        }
+    }
+
     /// A member's events, newest first.
     public func events(of member: MemberID, tenant: TenantID, limit: Int = 1000) async throws -> [MemberEvent] {
         try await pool.withTenant(tenant) { connection in

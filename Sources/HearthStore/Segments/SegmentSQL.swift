@@ -5,8 +5,8 @@ public import HearthPostgres
 /// Compiles a segment rule into one SQL condition over `members m`, every value a bound parameter.
 ///
 /// Shapes chosen for a million members: field tests are plain column predicates; tags use the GIN
-/// index; an event aggregate becomes one grouped scan of the window's events (a CTE) joined as a
-/// semi-join, or an anti-join when members without events qualify (`purchases(last 30d).count = 0`),
+/// index; an event aggregate becomes one grouped scan of the window's events joined as a semi-join,
+/// or an anti-join when members without events qualify (`purchases(last 30d).count = 0`),
 /// never a subquery per member; `member_of` inlines the other segment's rule (static segments read
 /// their frozen list).
 public struct SegmentSQL {
@@ -17,8 +17,6 @@ public struct SegmentSQL {
     }
 
     var query: PostgresQuery
-    /// Grouped event scans the condition joins against, emitted as `WITH` items.
-    var ctes: [String] = []
     let tenant: String
     let now: Date
     let timeZone: String
@@ -96,18 +94,16 @@ public struct SegmentSQL {
         let having =
             zeroQualifies
             ? "NOT (\(aggregate) \(op.rawValue) \(limitBind))" : "\(aggregate) \(op.rawValue) \(limitBind)"
-        let name = "segment_events_\(ctes.count + 1)"
-        ctes.append(
+        // A derived table inside EXISTS: the planner turns it into a semi-join (or an anti-join
+        // under NOT) with row estimates of its own, unlike a subquery per member or a CTE.
+        let qualifying = """
+            SELECT e.member_id FROM events e
+            WHERE e.tenant_id = \(tenant) AND e.kind = \(kindBind) AND e.occurred_at >= \(since)
+              AND e.member_id IS NOT NULL
+            GROUP BY e.member_id HAVING \(having)
             """
-            \(name) AS MATERIALIZED (
-                SELECT e.member_id FROM events e
-                WHERE e.tenant_id = \(tenant) AND e.kind = \(kindBind) AND e.occurred_at >= \(since)
-                  AND e.member_id IS NOT NULL
-                GROUP BY e.member_id HAVING \(having))
-            """)
-        return zeroQualifies
-            ? "(NOT EXISTS (SELECT 1 FROM \(name) WHERE \(name).member_id = m.member_id))"
-            : "(EXISTS (SELECT 1 FROM \(name) WHERE \(name).member_id = m.member_id))"
+        let test = "EXISTS (SELECT 1 FROM (\(qualifying)) g WHERE g.member_id = m.member_id)"
+        return zeroQualifies ? "(NOT \(test))" : "(\(test))"
     }
 
     private mutating func memberOf(_ name: String) throws -> String {
@@ -187,8 +183,7 @@ extension SegmentSQL {
     ) throws -> PostgresQuery {
         var compiler = SegmentSQL(tenant: tenant, now: now, timeZone: timeZone, resolve: resolve)
         let condition = try compiler.condition(rule)
-        var sql = compiler.ctes.isEmpty ? "" : "WITH " + compiler.ctes.joined(separator: ",\n") + "\n"
-        sql += """
+        let sql = """
             SELECT \(selection) FROM members m
             WHERE m.tenant_id = \(compiler.tenant) AND m.deleted_at IS NULL AND m.erased_at IS NULL
               AND m.merged_into_member_id IS NULL

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import HearthDomain
 public import HearthPostgres
 
@@ -65,6 +65,8 @@ public struct SegmentStore: Sendable {
         count: Int64, sample: [Member]
     ) {
         try await pool.withTenant(tenant, isolation: .repeatableRead) { connection in
+            // Compiling a plan of this size just in time costs more than the query saves.
+            try await connection.query("SET LOCAL jit = off")
             let references = try await Self.references(tenant: tenant, on: connection)
             let timeZone = try await Self.timeZone(of: tenant, on: connection)
             let now = Date()

@@ -1,0 +1,166 @@
+import Foundation
+public import GRPCCore
+import HearthDomain
+public import HearthProtos
+import HearthRuntime
+import HearthStore
+import SwiftProtobuf
+
+/// Events: what members did, each recorded once however often a sender retries.
+extension MemberAPI {
+    /// Most events one RecordEvents call takes.
+    static let maximumEventBatch = 5_000
+
+    public func recordEvents(
+        request: Hearth_Member_V1_RecordEventsRequest, context: ServerContext
+    ) async throws -> Hearth_Member_V1_RecordEventsResponse {
+        try await handle {
+            let caller = try RPCCaller.current()
+            guard (1...Self.maximumEventBatch).contains(request.events.count) else {
+                throw RPCError(
+                    code: .invalidArgument,
+                    message: "a batch holds 1 to \(Self.maximumEventBatch) events, not \(request.events.count)",
+                    reason: "batch_size", fields: ["events": "1 to \(Self.maximumEventBatch)"])
+            }
+            var results = [Hearth_Member_V1_EventResult](repeating: .init(), count: request.events.count)
+            func reject(_ index: Int, _ code: String, _ reason: String) {
+                results[index].outcome = .rejected
+                results[index].reasonCode = code
+                results[index].reason = reason
+            }
+
+            // Who each event is about: ids are checked, handles looked up, all in two queries.
+            var handles: [Int: MemberHandle] = [:]
+            var ids: [Int: MemberID] = [:]
+            for (index, input) in request.events.enumerated() {
+                switch input.member {
+                case .memberID(let text):
+                    guard let id = MemberID(text) else {
+                        reject(index, "member_id_invalid", "member_id \"\(text)\" is not a member id")
+                        continue
+                    }
+                    ids[index] = id
+                case .identity(let identity):
+                    do {
+                        handles[index] = try EventMessages.handle(identity, region: phoneRegion)
+                    } catch {
+                        reject(index, "identity_invalid", (error as? RPCError)?.message ?? "\(error)")
+                    }
+                case nil:
+                    reject(index, "member_missing", "the event names no member (member_id or identity)")
+                }
+            }
+            let existing = try await members.existing(Set(ids.values), tenant: caller.tenant)
+            let holders = try await members.holders(of: Set(handles.values), tenant: caller.tenant)
+
+            var events: [(index: Int, event: MemberEvent)] = []
+            for (index, input) in request.events.enumerated() where results[index].outcome != .rejected {
+                let member: MemberID?
+                if let id = ids[index] {
+                    member = existing.contains(id) ? id : nil
+                } else {
+                    member = handles[index].flatMap { holders[$0] }
+                }
+                guard let member else {
+                    reject(index, "member_unknown", "no member of this tenant matches the event's member")
+                    continue
+                }
+                do {
+                    events.append((index, try EventMessages.event(input, member: member, tenant: caller.tenant)))
+                } catch let error as RPCError {
+                    reject(
+                        index, error.metadata[stringValues: "reason"].first(where: { _ in true }) ?? "invalid",
+                        error.message)
+                }
+            }
+            let stored =
+                try await events.isEmpty
+                ? [:] : self.events.recordReportingEach(events.map(\.event), tenant: caller.tenant)
+            // The event standing for a key is the one stored; any other with that key (a retry, or a
+            // repeat inside this batch) is its duplicate.
+            for (index, event) in events {
+                guard let standing = stored[event.idempotencyKey] else {
+                    reject(index, "not_stored", "the event was not stored; send it again")
+                    continue
+                }
+                results[index].outcome = standing.stored && standing.eventID == event.id ? .accepted : .duplicate
+                results[index].eventID = standing.eventID.description
+            }
+            var response = Hearth_Member_V1_RecordEventsResponse()
+            response.results = results
+            response.acceptedCount = Int32(results.count { $0.outcome == .accepted })
+            response.duplicateCount = Int32(results.count { $0.outcome == .duplicate })
+            response.rejectedCount = Int32(results.count { $0.outcome == .rejected })
+            return response
+        }
+    }
+}
+
+/// Mapping between event messages and the domain.
+enum EventMessages {
+    static func handle(_ identity: Hearth_Member_V1_IdentityRef, region: PhoneRegion) throws(RPCError) -> MemberHandle {
+        let value = identity.value.trimmingCharacters(in: .whitespaces)
+        switch identity.kind {
+        case .phone:
+            do {
+                return MemberHandle(
+                    kind: "phone", value: try PhoneNumber(parsing: value, defaultRegion: region).description)
+            } catch {
+                throw RPCError(code: .invalidArgument, message: error.message)
+            }
+        case .wechat: return MemberHandle(kind: "wechat", value: value)
+        case .qq: return MemberHandle(kind: "qq", value: value)
+        case .dingtalk: return MemberHandle(kind: "dingtalk", value: value)
+        case .email: return MemberHandle(kind: "email", value: value.lowercased())
+        case .unspecified, .UNRECOGNIZED:
+            throw RPCError(code: .invalidArgument, message: "the identity has no kind")
+        }
+    }
+
+    /// The domain event for one input; a problem is an RPCError whose `reason` metadata is the
+    /// stable reason code.
+    static func event(_ input: Hearth_Member_V1_EventInput, member: MemberID, tenant: TenantID) throws -> MemberEvent {
+        func invalid(_ code: String, _ message: String) -> RPCError {
+            RPCError(code: .invalidArgument, message: message, metadata: ["reason": .string(code)])
+        }
+        guard let kind = eventKind(input.kind) else { throw invalid("kind_missing", "the event has no kind") }
+        guard input.hasOccurredAt else { throw invalid("occurred_at_missing", "the event has no occurred_at") }
+        guard !input.idempotencyKey.isEmpty, input.idempotencyKey.utf8.count <= 200 else {
+            throw invalid("idempotency_key_invalid", "the idempotency key must have 1 to 200 bytes")
+        }
+        if kind == .purchase, !input.hasAmountFen {
+            throw invalid("amount_missing", "a purchase needs amount_fen")
+        }
+        if kind != .purchase, input.hasAmountFen {
+            throw invalid("amount_unexpected", "only purchases carry amount_fen")
+        }
+        let event = MemberEvent(
+            tenantID: tenant, memberID: member, kind: kind, occurredAt: input.occurredAt.date,
+            amountFen: input.hasAmountFen ? input.amountFen : nil,
+            communityID: input.communityID.isEmpty ? nil : UUID(uuidString: input.communityID),
+            campaignID: input.campaignID.isEmpty ? nil : UUID(uuidString: input.campaignID),
+            idempotencyKey: input.idempotencyKey)
+        do {
+            try event.validate()
+        } catch {
+            throw invalid("invalid", error.message)
+        }
+        return event
+    }
+
+    static func eventKind(_ kind: Hearth_Common_V1_EventKind) -> EventKind? {
+        switch kind {
+        case .message: .message
+        case .checkIn: .checkIn
+        case .share: .share
+        case .referral: .referral
+        case .purchase: .purchase
+        case .campaignParticipation: .campaignParticipation
+        case .visit: .visit
+        case .feedback: .feedback
+        case .join: .join
+        case .leave: .leave
+        case .unspecified, .UNRECOGNIZED: nil
+        }
+    }
+}
