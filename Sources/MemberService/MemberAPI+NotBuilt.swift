@@ -30,18 +30,6 @@ extension MemberAPI {
         throw Self.notBuilt("StreamMembers")
     }
 
-    public func tagMembers(request: Hearth_Member_V1_TagMembersRequest, context: GRPCCore.ServerContext) async throws
-        -> Hearth_Member_V1_TagMembersResponse
-    {
-        throw Self.notBuilt("TagMembers")
-    }
-
-    public func untagMembers(request: Hearth_Member_V1_UntagMembersRequest, context: GRPCCore.ServerContext)
-        async throws -> Hearth_Member_V1_UntagMembersResponse
-    {
-        throw Self.notBuilt("UntagMembers")
-    }
-
     public func eraseMember(request: Hearth_Member_V1_EraseMemberRequest, context: GRPCCore.ServerContext) async throws
         -> Hearth_Member_V1_EraseMemberResponse
     {

@@ -159,3 +159,43 @@ struct MemberAPITests {
         }
     }
 }
+
+@Suite("member-service: bulk tagging")
+struct TagAPITests {
+    @Test func tagsAreAddedAndRemovedByIdsOrByFilter() async throws {
+        try await MemberServiceHarness.with { harness in
+            try await harness.withClient(role: .operator) { client in
+                let a = try await client.createMember(createRequest(name: "A", province: "Sichuan", tags: ["vip"]))
+                    .member
+                let b = try await client.createMember(createRequest(name: "B", province: "Sichuan")).member
+                _ = try await client.createMember(createRequest(name: "C", province: "Hubei"))
+
+                var byFilter = Hearth_Member_V1_TagMembersRequest()
+                byFilter.selection.filter.provinces = ["Sichuan"]
+                byFilter.tags = ["sichuan-2026", "vip"]
+                let tagged = try await client.tagMembers(byFilter)
+                #expect((tagged.matchedCount, tagged.changedCount) == (2, 2))
+                let again = try await client.tagMembers(byFilter)
+                #expect((again.matchedCount, again.changedCount) == (2, 0))
+
+                var byIDs = Hearth_Member_V1_UntagMembersRequest()
+                byIDs.selection.memberIds.memberIds = [a.memberID]
+                byIDs.tags = ["vip"]
+                let untagged = try await client.untagMembers(byIDs)
+                #expect((untagged.matchedCount, untagged.changedCount) == (1, 1))
+
+                var get = Hearth_Member_V1_GetMemberRequest()
+                get.memberID = a.memberID
+                #expect(try await client.getMember(get).member.profile.tags == ["sichuan-2026"])
+                get.memberID = b.memberID
+                #expect(try await client.getMember(get).member.profile.tags == ["sichuan-2026", "vip"])
+
+                var unsupported = Hearth_Member_V1_TagMembersRequest()
+                unsupported.selection.filter.query = "A"
+                unsupported.tags = ["x"]
+                let refused = await #expect(throws: RPCError.self) { try await client.tagMembers(unsupported) }
+                #expect(refused?.code == .invalidArgument)
+            }
+        }
+    }
+}
