@@ -1,0 +1,77 @@
+import ArgumentParser
+import HearthProtos
+
+/// `hearth members tag|untag`: adds or removes tags on listed members or on everyone a filter picks.
+struct TagMembersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tag", abstract: "Add tags to members chosen by id or by filter.")
+
+    @OptionGroup var selection: MemberSelectionOptions
+    @OptionGroup var service: MemberServiceOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        var request = Hearth_Member_V1_TagMembersRequest()
+        request.selection = selection.selection
+        request.tags = selection.tags
+        let options = service.callOptions
+        let response = try await service.withClient { client in
+            try await client.tagMembers(request, options: options)
+        }
+        try output.print(facts: ["matched": "\(response.matchedCount)", "changed": "\(response.changedCount)"])
+    }
+}
+
+struct UntagMembersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "untag", abstract: "Remove tags from members chosen by id or by filter.")
+
+    @OptionGroup var selection: MemberSelectionOptions
+    @OptionGroup var service: MemberServiceOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        var request = Hearth_Member_V1_UntagMembersRequest()
+        request.selection = selection.selection
+        request.tags = selection.tags
+        let options = service.callOptions
+        let response = try await service.withClient { client in
+            try await client.untagMembers(request, options: options)
+        }
+        try output.print(facts: ["matched": "\(response.matchedCount)", "changed": "\(response.changedCount)"])
+    }
+}
+
+/// Which members a bulk change applies to, and the tags.
+struct MemberSelectionOptions: ParsableArguments {
+    @Option(name: .customLong("tag"), help: "A tag; repeat for several.") var tags: [String] = []
+    @Option(name: .customLong("id"), help: "A member id; repeat for several.") var ids: [String] = []
+    @Option(name: .customLong("province"), help: "Everyone in this province; repeat for several.")
+    var provinces: [String] = []
+    @Option(name: .customLong("with-tag"), help: "Everyone already holding this tag; repeat to require several.")
+    var withTags: [String] = []
+    @Flag(name: .customLong("all"), help: "Every member of the tenant (needed when no other filter is given).")
+    var all = false
+
+    func validate() throws {
+        guard !tags.isEmpty else { throw ValidationError("name at least one --tag") }
+        let filtered = !provinces.isEmpty || !withTags.isEmpty || all
+        guard ids.isEmpty || !filtered else { throw ValidationError("choose members by --id or by filter, not both") }
+        guard !ids.isEmpty || filtered else {
+            throw ValidationError("choose members: --id, --province, --with-tag, or --all for everyone")
+        }
+    }
+
+    var selection: Hearth_Member_V1_MemberSelection {
+        var selection = Hearth_Member_V1_MemberSelection()
+        if ids.isEmpty {
+            var filter = Hearth_Member_V1_MemberFilter()
+            filter.provinces = provinces
+            filter.tagsAll = withTags
+            selection.filter = filter
+        } else {
+            selection.memberIds.memberIds = ids
+        }
+        return selection
+    }
+}
