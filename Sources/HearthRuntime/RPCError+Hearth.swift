@@ -1,5 +1,5 @@
 public import GRPCCore
-public import HearthDomain
+import HearthDomain
 import HearthPostgres
 import HearthProtos
 import SwiftProtobuf

@@ -65,27 +65,30 @@ public struct SegmentStore: Sendable {
         count: Int64, sample: [Member]
     ) {
         try await pool.withTenant(tenant, isolation: .repeatableRead) { connection in
-            // Compiling a plan of this size just in time costs more than the query saves.
+            // Compiling a plan of this size just in time costs more than the query saves; grouping
+            // a window's events for a million members needs more than the default 4 MB in memory.
             try await connection.query("SET LOCAL jit = off")
+            try await connection.query("SET LOCAL work_mem = '64MB'")
             let references = try await Self.references(tenant: tenant, on: connection)
             let timeZone = try await Self.timeZone(of: tenant, on: connection)
             let now = Date()
-            let counted = try await connection.query(
+            guard sampleSize > 0 else {
+                let counted = try await connection.query(
+                    try SegmentSQL.statement(
+                        selecting: "count(*)", rule: rule, tenant: tenant, now: now, timeZone: timeZone,
+                        resolve: { references[$0] }))
+                return (try counted[0].decode(Int64.self, at: 0), [])
+            }
+            // One pass: the window count sees every match before LIMIT keeps the sample.
+            let columns = MemberStore.columns.split(separator: ",")
+                .map { "m." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
+            let rows = try await connection.query(
                 try SegmentSQL.statement(
-                    selecting: "count(*)", rule: rule, tenant: tenant, now: now, timeZone: timeZone,
+                    selecting: columns + ", count(*) OVER ()", rule: rule, tenant: tenant, now: now, timeZone: timeZone,
+                    tail: "ORDER BY m.created_at DESC, m.member_id DESC LIMIT \(min(sampleSize, 100))",
                     resolve: { references[$0] }))
-            let count = try counted[0].decode(Int64.self, at: 0)
-            guard sampleSize > 0, count > 0 else { return (count, []) }
-            let sample = try await connection.query(
-                try SegmentSQL.statement(
-                    selecting: MemberStore.columns.split(separator: ",").map {
-                        "m." + $0.trimmingCharacters(in: .whitespacesAndNewlines)
-                    }
-                    .joined(separator: ", "),
-                    rule: rule, tenant: tenant, now: now, timeZone: timeZone,
-                    tail: "ORDER BY m.created_at DESC, m.member_id DESC LIMIT \(min(max(sampleSize, 0), 100))",
-                    resolve: { references[$0] }))
-            return (count, try sample.map(Member.init(row:)))
+            let count = try rows.first?.decode(Int64.self, at: rows[0].columnCount - 1) ?? 0
+            return (count, try rows.map(Member.init(row:)))
         }
     }
 
