@@ -17,12 +17,6 @@ extension MemberAPI {
         throw Self.notBuilt("LookupMember")
     }
 
-    public func updateMember(request: Hearth_Member_V1_UpdateMemberRequest, context: GRPCCore.ServerContext)
-        async throws -> Hearth_Member_V1_UpdateMemberResponse
-    {
-        throw Self.notBuilt("UpdateMember")
-    }
-
     public func streamMembers(
         request: Hearth_Member_V1_StreamMembersRequest,
         response: GRPCCore.RPCWriter<Hearth_Member_V1_StreamMembersResponse>, context: GRPCCore.ServerContext

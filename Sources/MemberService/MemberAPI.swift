@@ -6,6 +6,7 @@ public import HearthProtos
 import HearthRuntime
 import HearthStore
 public import Logging
+import SwiftProtobuf
 
 /// The member service's RPC handlers: each takes the tenant from the caller's token, maps the
 /// request to the domain, runs it through the store and maps the answer back.
@@ -74,6 +75,40 @@ public struct MemberAPI: Hearth_Member_V1_MemberService.SimpleServiceProtocol {
                 response.page.nextCursor = MemberPageCursor.encode(
                     MemberCursor(createdAt: last.createdAt, memberID: last.id))
             }
+            return response
+        }
+    }
+
+    public func updateMember(
+        request: Hearth_Member_V1_UpdateMemberRequest, context: ServerContext
+    ) async throws -> Hearth_Member_V1_UpdateMemberResponse {
+        try await handle {
+            let caller = try RPCCaller.current()
+            let id = try MemberMessages.memberID(request.memberID)
+            var fields: Set<MemberProfileField> = []
+            for path in request.updateMask.paths {
+                guard let field = MemberProfileField(rawValue: path) else {
+                    throw RPCError(
+                        code: .invalidArgument,
+                        message: "update_mask names \"\(path)\", which is not a writable profile field ("
+                            + MemberProfileField.allCases.map(\.rawValue).joined(separator: ", ") + ")",
+                        reason: "update_mask_invalid", fields: ["update_mask": path])
+                }
+                fields.insert(field)
+            }
+            guard !fields.isEmpty else {
+                throw RPCError(
+                    code: .invalidArgument, message: "update_mask is required: name the fields to write",
+                    reason: "update_mask_missing", fields: ["update_mask": "empty"])
+            }
+            var profile = request.profile
+            if !fields.contains(.displayName) { profile.displayName = "unchanged" }
+            let values = try MemberMessages.newMember(profile, tenant: caller.tenant, region: phoneRegion)
+            guard let member = try await members.update(id, tenant: caller.tenant, fields: fields, from: values) else {
+                throw RPCError(code: .notFound, message: "no member \(id) in this tenant")
+            }
+            var response = Hearth_Member_V1_UpdateMemberResponse()
+            response.member = MemberMessages.member(member)
             return response
         }
     }

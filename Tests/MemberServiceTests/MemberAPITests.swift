@@ -4,6 +4,7 @@ import HearthDomain
 import HearthProtos
 import HearthRuntime
 import HearthWire
+import SwiftProtobuf
 import Testing
 
 @Suite("member-service: members over the wire, against PostgreSQL")
@@ -195,6 +196,42 @@ struct TagAPITests {
                 unsupported.tags = ["x"]
                 let refused = await #expect(throws: RPCError.self) { try await client.tagMembers(unsupported) }
                 #expect(refused?.code == .invalidArgument)
+            }
+        }
+    }
+}
+
+@Suite("member-service: updates")
+struct UpdateAPITests {
+    @Test func onlyTheMaskedFieldsChangeAndPhonesStayUnique() async throws {
+        try await MemberServiceHarness.with { harness in
+            try await harness.withClient(role: .operator) { client in
+                let member = try await client.createMember(
+                    createRequest(name: "Old", phone: "13800138000", province: "Sichuan", tags: ["a"])
+                ).member
+                _ = try await client.createMember(createRequest(name: "Other", phone: "13900139000"))
+                var update = Hearth_Member_V1_UpdateMemberRequest()
+                update.memberID = member.memberID
+                update.profile.displayName = "New"
+                update.profile.phone = "137 0013 7000"
+                update.profile.region.province = "ignored"
+                update.updateMask.paths = ["display_name", "phone"]
+                let updated = try await client.updateMember(update).member
+                #expect(updated.profile.displayName == "New")
+                #expect(updated.profile.phone == "+8613700137000")
+                #expect(updated.profile.region.province == "Sichuan")
+                #expect(updated.profile.tags == ["a"])
+
+                // The old phone is free again; the other member's phone is not.
+                _ = try await client.createMember(createRequest(name: "Reuses", phone: "13800138000"))
+                update.profile.phone = "13900139000"
+                update.updateMask.paths = ["phone"]
+                let taken = await #expect(throws: RPCError.self) { try await client.updateMember(update) }
+                #expect(taken?.code == .alreadyExists)
+
+                update.updateMask.paths = ["created_at"]
+                let bad = await #expect(throws: RPCError.self) { try await client.updateMember(update) }
+                #expect(bad?.code == .invalidArgument)
             }
         }
     }
