@@ -134,11 +134,19 @@ enum EventMessages {
         if kind != .purchase, input.hasAmountFen {
             throw invalid("amount_unexpected", "only purchases carry amount_fen")
         }
+        /// An optional id: empty is none; anything else must be a UUID, never quietly dropped.
+        func optionalID(_ text: String, _ name: String) throws -> UUID? {
+            guard !text.isEmpty else { return nil }
+            guard let id = UUID(uuidString: text) else {
+                throw invalid("\(name)_invalid", "\(name) \"\(text)\" is not an id (a UUID)")
+            }
+            return id
+        }
         let event = MemberEvent(
             tenantID: tenant, memberID: member, kind: kind, occurredAt: input.occurredAt.date,
             amountFen: input.hasAmountFen ? input.amountFen : nil,
-            communityID: input.communityID.isEmpty ? nil : UUID(uuidString: input.communityID),
-            campaignID: input.campaignID.isEmpty ? nil : UUID(uuidString: input.campaignID),
+            communityID: try optionalID(input.communityID, "community_id"),
+            campaignID: try optionalID(input.campaignID, "campaign_id"),
             idempotencyKey: input.idempotencyKey)
         do {
             try event.validate()

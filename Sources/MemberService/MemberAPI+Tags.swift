@@ -47,27 +47,7 @@ extension MemberAPI {
             return try await members.retag(
                 adding: adding, tags: tags, ids: ids, query: MemberQuery(), tenant: caller.tenant)
         case .filter(let filter):
-            // Refuse what this version cannot select by, rather than tag more members than meant.
-            let unsupported = [
-                ("query", !filter.query.isEmpty), ("segment_id", !filter.segmentID.isEmpty),
-                ("community_id", !filter.communityID.isEmpty), ("cities", !filter.cities.isEmpty),
-                ("org_kinds", !filter.orgKinds.isEmpty), ("tags_any", !filter.tagsAny.isEmpty),
-                ("interests_any", !filter.interestsAny.isEmpty), ("source_channels", !filter.sourceChannels.isEmpty),
-                ("vip_tier_min", filter.hasVipTierMin), ("vip_tier_max", filter.hasVipTierMax),
-                ("last_active", filter.hasLastActive), ("created", filter.hasCreated),
-            ].filter(\.1).map { "selection.filter.\($0.0)" }
-            guard unsupported.isEmpty else {
-                throw RPCError(
-                    code: .invalidArgument,
-                    message: "bulk tagging selects by provinces, lifecycle stages and tags only; not by "
-                        + unsupported.joined(separator: ", "),
-                    reason: "filter_unsupported",
-                    fields: Dictionary(uniqueKeysWithValues: unsupported.map { ($0, "not supported") }))
-            }
-            let query = MemberQuery(
-                provinces: filter.provinces,
-                lifecycleStages: try filter.lifecycleStages.compactMap(MemberMessages.lifecycleStage),
-                tagsAll: filter.tagsAll, includeDeleted: filter.includeDeleted)
+            let query = try MemberMessages.query(from: filter, field: "selection.filter")
             return try await members.retag(adding: adding, tags: tags, ids: nil, query: query, tenant: caller.tenant)
         case nil:
             throw RPCError(

@@ -58,13 +58,7 @@ public struct MemberAPI: Hearth_Member_V1_MemberService.SimpleServiceProtocol {
     ) async throws -> Hearth_Member_V1_ListMembersResponse {
         try await handle {
             let caller = try RPCCaller.current()
-            let filter = request.filter
-            let query = MemberQuery(
-                text: filter.query.isEmpty ? nil : filter.query,
-                provinces: filter.provinces,
-                lifecycleStages: try filter.lifecycleStages.compactMap(MemberMessages.lifecycleStage),
-                tagsAll: filter.tagsAll,
-                includeDeleted: filter.includeDeleted)
+            let query = try MemberMessages.query(from: request.filter, field: "filter")
             let cursor = try MemberPageCursor.decode(request.page.cursor)
             let pageSize = request.page.pageSize <= 0 ? 50 : Int(min(request.page.pageSize, 500))
             let page = try await members.list(

@@ -3,6 +3,7 @@ import GRPCCore
 import HearthDomain
 import HearthProtos
 import HearthRuntime
+import HearthStore
 import SwiftProtobuf
 
 /// Mapping between the member API's messages and the domain, in one place.
@@ -67,6 +68,33 @@ enum MemberMessages {
             sourceChannel: try sourceChannel(profile.sourceChannel),
             vipTier: Int(profile.vipTier),
             lifecycleStage: try lifecycleStage(profile.lifecycleStage) ?? .audience)
+    }
+
+    /// The store query for a request's member filter. Fields this version cannot filter by are
+    /// refused by name, never ignored: ignoring one would list, or tag, more members than meant.
+    static func query(from filter: Hearth_Member_V1_MemberFilter, field: String) throws -> MemberQuery {
+        let unsupported = [
+            ("segment_id", !filter.segmentID.isEmpty), ("community_id", !filter.communityID.isEmpty),
+            ("cities", !filter.cities.isEmpty), ("org_kinds", !filter.orgKinds.isEmpty),
+            ("tags_any", !filter.tagsAny.isEmpty), ("interests_any", !filter.interestsAny.isEmpty),
+            ("source_channels", !filter.sourceChannels.isEmpty), ("vip_tier_min", filter.hasVipTierMin),
+            ("vip_tier_max", filter.hasVipTierMax), ("last_active", filter.hasLastActive),
+            ("created", filter.hasCreated),
+        ].filter(\.1).map { "\(field).\($0.0)" }
+        guard unsupported.isEmpty else {
+            throw RPCError(
+                code: .invalidArgument,
+                message: "members can be filtered by query, provinces, lifecycle stages and tags in this version; "
+                    + "not by " + unsupported.joined(separator: ", "),
+                reason: "filter_unsupported",
+                fields: Dictionary(uniqueKeysWithValues: unsupported.map { ($0, "not supported yet") }))
+        }
+        return MemberQuery(
+            text: filter.query.isEmpty ? nil : filter.query,
+            provinces: filter.provinces,
+            lifecycleStages: try filter.lifecycleStages.compactMap(lifecycleStage),
+            tagsAll: filter.tagsAll,
+            includeDeleted: filter.includeDeleted)
     }
 
     static func lifecycleStage(_ stage: LifecycleStage) -> Hearth_Common_V1_LifecycleStage {

@@ -42,24 +42,30 @@ struct EventAPITests {
                     Self.input(phone: "13900000000", kind: .share, key: "share-2"),  // no such phone
                     Self.input(member: member.memberID, kind: .purchase, key: "order-2"),  // no amount
                     Self.input(member: member.memberID, kind: .unspecified, key: "x-1"),  // no kind
+                    {
+                        var visit = Self.input(member: member.memberID, kind: .visit, key: "visit-1")
+                        visit.communityID = "group-7"  // not an id
+                        return visit
+                    }(),
                 ]
                 let first = try await client.recordEvents(request)
                 #expect(
                     first.results.map(\.outcome) == [
-                        .accepted, .accepted, .duplicate, .rejected, .rejected, .rejected, .rejected,
+                        .accepted, .accepted, .duplicate, .rejected, .rejected, .rejected, .rejected, .rejected,
                     ])
                 #expect(
                     first.results.map(\.reasonCode) == [
                         "", "", "", "member_unknown", "member_unknown", "amount_missing", "kind_missing",
+                        "community_id_invalid",
                     ])
                 #expect(first.results[2].eventID == first.results[0].eventID)
-                #expect((first.acceptedCount, first.duplicateCount, first.rejectedCount) == (2, 1, 4))
+                #expect((first.acceptedCount, first.duplicateCount, first.rejectedCount) == (2, 1, 5))
 
                 // The whole batch again: nothing new is stored.
                 let retry = try await client.recordEvents(request)
                 #expect(
                     retry.results.map(\.outcome) == [
-                        .duplicate, .duplicate, .duplicate, .rejected, .rejected, .rejected, .rejected,
+                        .duplicate, .duplicate, .duplicate, .rejected, .rejected, .rejected, .rejected, .rejected,
                     ])
                 #expect(retry.results[0].eventID == first.results[0].eventID)
 

@@ -64,6 +64,12 @@ struct MemberAPITests {
                 request.page.cursor = "not-a-cursor"
                 let bad = await #expect(throws: RPCError.self) { try await client.listMembers(request) }
                 #expect(bad?.code == .invalidArgument)
+
+                var unsupported = Hearth_Member_V1_ListMembersRequest()
+                unsupported.filter.orgKinds = ["pharmacy"]
+                let refused = await #expect(throws: RPCError.self) { try await client.listMembers(unsupported) }
+                #expect(refused?.code == .invalidArgument)
+                #expect(refused?.message.contains("filter.org_kinds") == true)
             }
         }
     }
@@ -192,7 +198,7 @@ struct TagAPITests {
                 #expect(try await client.getMember(get).member.profile.tags == ["sichuan-2026", "vip"])
 
                 var unsupported = Hearth_Member_V1_TagMembersRequest()
-                unsupported.selection.filter.query = "A"
+                unsupported.selection.filter.cities = ["Chengdu"]
                 unsupported.tags = ["x"]
                 let refused = await #expect(throws: RPCError.self) { try await client.tagMembers(unsupported) }
                 #expect(refused?.code == .invalidArgument)

@@ -24,38 +24,8 @@ public struct EventStore: Sendable {
     /// Stores a batch in one statement. The idempotency keys go into `event_keys` first; only events
     /// whose key was new are inserted, so a retried batch adds nothing.
     public func record(_ events: [MemberEvent], tenant: TenantID) async throws -> EventRecordOutcome {
-        for event in events {
-            try event.validate()
-            guard event.tenantID == tenant else {
-                throw DomainError(
-                    code: .invalidArgument, message: "event \(event.idempotencyKey) belongs to another tenant")
-            }
-        }
-        guard !events.isEmpty else { return EventRecordOutcome(inserted: 0, duplicates: 0) }
-        let inserted = try await pool.withTenant(tenant) { connection in
-            let rows = try await connection.query(
-                """
-                WITH input AS (
-                    SELECT * FROM unnest(
-                        \(events.map(\.id.rawValue)), \(events.map(\.memberID.rawValue)), \(events.map(\.kind.rawValue)),
-                        \(events.map(\.occurredAt)), \(events.map(\.amountFen)), \(events.map(\.communityID)),
-                        \(events.map(\.campaignID)), \(events.map(\.idempotencyKey))
-                    ) AS i (event_id, member_id, kind, occurred_at, amount_fen, community_id, campaign_id, idempotency_key)
-                ),
-                fresh AS (
-                    INSERT INTO event_keys (tenant_id, idempotency_key, event_id, occurred_at)
-                    SELECT \(tenant.rawValue), idempotency_key, event_id, occurred_at FROM input
-                    ON CONFLICT DO NOTHING
-                    RETURNING event_id
-                )
-                INSERT INTO events (tenant_id, event_id, member_id, kind, occurred_at, amount_fen, community_id,
-                                    campaign_id, idempotency_key)
-                SELECT \(tenant.rawValue), i.event_id, i.member_id, i.kind, i.occurred_at, i.amount_fen, i.community_id,
-                       i.campaign_id, i.idempotency_key
-                FROM input i JOIN fresh USING (event_id)
-                """)
-            return rows.affectedRows
-        }
+        let outcome = try await recordReportingEach(events, tenant: tenant)
+        let inserted = outcome.values.count(where: \.stored)
         return EventRecordOutcome(inserted: inserted, duplicates: events.count - inserted)
     }
 

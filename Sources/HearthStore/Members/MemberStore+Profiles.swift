@@ -24,6 +24,29 @@ public struct MemberQuery: Sendable, Hashable {
     }
 }
 
+extension MemberQuery {
+    /// Appends this query's conditions on `members` (as ` AND …`), binding its values to
+    /// `statement`. Erased and merged members never match; deleted ones only with `includeDeleted`.
+    func appendConditions(to statement: inout PostgresQuery) {
+        statement.sql += " AND merged_into_member_id IS NULL AND erased_at IS NULL"
+        if !includeDeleted { statement.sql += " AND deleted_at IS NULL" }
+        if let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            let pattern =
+                "%"
+                + text.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+            let like = statement.bind(pattern)
+            let exact = statement.bind(text)
+            statement.sql += " AND (display_name ILIKE \(like) OR phone_e164 = \(exact) OR email = lower(\(exact)))"
+        }
+        if !provinces.isEmpty { statement.sql += " AND province = ANY(\(statement.bind(provinces)))" }
+        if !lifecycleStages.isEmpty {
+            statement.sql += " AND lifecycle_stage = ANY(\(statement.bind(lifecycleStages.map(\.rawValue))))"
+        }
+        if !tagsAll.isEmpty { statement.sql += " AND tags @> \(statement.bind(tagsAll))" }
+    }
+}
+
 /// Where a page of members ends: the newest-first order is (created_at, member_id) descending.
 public struct MemberCursor: Sendable, Hashable {
     public var createdAt: Date
@@ -72,25 +95,9 @@ extension MemberStore {
         tenant: TenantID, matching query: MemberQuery, after cursor: MemberCursor?, limit: Int
     ) async throws -> (members: [Member], more: Bool) {
         let limit = max(1, min(limit, 500))
-        let select: String =
-            "SELECT \(Self.columns) FROM members WHERE tenant_id = $1 AND merged_into_member_id IS NULL"
-        var statement = PostgresQuery(select)
+        var statement = PostgresQuery("SELECT " + Self.columns + " FROM members WHERE tenant_id = $1")
         statement.binds = [tenant.rawValue.postgresBind]
-        if !query.includeDeleted { statement.sql += " AND deleted_at IS NULL AND erased_at IS NULL" }
-        if let text = query.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-            let pattern =
-                "%"
-                + text.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
-            let like = statement.bind(pattern)
-            let exact = statement.bind(text)
-            statement.sql += " AND (display_name ILIKE \(like) OR phone_e164 = \(exact) OR email = lower(\(exact)))"
-        }
-        if !query.provinces.isEmpty { statement.sql += " AND province = ANY(\(statement.bind(query.provinces)))" }
-        if !query.lifecycleStages.isEmpty {
-            statement.sql += " AND lifecycle_stage = ANY(\(statement.bind(query.lifecycleStages.map(\.rawValue))))"
-        }
-        if !query.tagsAll.isEmpty { statement.sql += " AND tags @> \(statement.bind(query.tagsAll))" }
+        query.appendConditions(to: &statement)
         if let cursor {
             let time = statement.bind(cursor.createdAt)
             let id = statement.bind(cursor.memberID.rawValue)

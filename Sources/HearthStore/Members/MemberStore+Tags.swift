@@ -15,17 +15,14 @@ extension MemberStore {
         var statement = PostgresQuery("")
         let tenantBind = statement.bind(tenant.rawValue)
         let tagsBind = statement.bind(tags)
-        var selection = "tenant_id = \(tenantBind) AND erased_at IS NULL AND merged_into_member_id IS NULL"
+        statement.sql = "tenant_id = \(tenantBind)"
         if let ids {
-            selection += " AND member_id = ANY(\(statement.bind(ids.map(\.rawValue))))"
+            statement.sql += " AND member_id = ANY(\(statement.bind(ids.map(\.rawValue))))"
+            MemberQuery(includeDeleted: true).appendConditions(to: &statement)
         } else {
-            if !query.includeDeleted { selection += " AND deleted_at IS NULL" }
-            if !query.provinces.isEmpty { selection += " AND province = ANY(\(statement.bind(query.provinces)))" }
-            if !query.lifecycleStages.isEmpty {
-                selection += " AND lifecycle_stage = ANY(\(statement.bind(query.lifecycleStages.map(\.rawValue))))"
-            }
-            if !query.tagsAll.isEmpty { selection += " AND tags @> \(statement.bind(query.tagsAll))" }
+            query.appendConditions(to: &statement)
         }
+        let selection = statement.sql
         let change =
             adding
             ? "ARRAY(SELECT DISTINCT t FROM unnest(tags || \(tagsBind)) AS t ORDER BY t)"
