@@ -119,6 +119,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The client side of bulk imports: reads operators' files in constant memory and streams
+        // them to the import RPCs (used by `hearth` and by the import tests).
+        .target(
+            name: "HearthImportClient",
+            dependencies: [
+                "HearthProtos",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Services (one library per process: RPC handlers)
         .target(
             name: "MemberService",
@@ -149,6 +161,7 @@ let package = Package(
             name: "hearth",
             dependencies: [
                 "HearthDomain",
+                "HearthImportClient",
                 "HearthPostgres",
                 "HearthStore",
                 "HearthWire",
@@ -165,6 +178,15 @@ let package = Package(
         .testTarget(
             name: "HearthDomainTests",
             dependencies: ["HearthDomain"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HearthImportClientTests",
+            dependencies: [
+                "HearthImportClient",
+                "HearthProtos",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -193,6 +215,7 @@ let package = Package(
             name: "MemberServiceTests",
             dependencies: [
                 "MemberService",
+                "HearthImportClient",
                 "HearthDomain",
                 "HearthPostgres",
                 "HearthProtos",

@@ -66,13 +66,6 @@ extension MemberAPI {
         throw Self.notBuilt("RemoveIdentity")
     }
 
-    public func importMembers(
-        request: GRPCCore.RPCAsyncSequence<Hearth_Member_V1_ImportMembersRequest, any Swift.Error>,
-        response: GRPCCore.RPCWriter<Hearth_Member_V1_ImportMembersResponse>, context: GRPCCore.ServerContext
-    ) async throws {
-        throw Self.notBuilt("ImportMembers")
-    }
-
     public func listEvents(request: Hearth_Member_V1_ListEventsRequest, context: GRPCCore.ServerContext) async throws
         -> Hearth_Member_V1_ListEventsResponse
     {

@@ -14,6 +14,7 @@ public struct MemberAPI: Hearth_Member_V1_MemberService.SimpleServiceProtocol {
     let members: MemberStore
     let segments: SegmentStore
     let events: EventStore
+    let imports: MemberImportStore
     /// The region national phone numbers are read in (a tenant setting later; CN for now).
     let phoneRegion: PhoneRegion
     let logger: Logger
@@ -22,6 +23,7 @@ public struct MemberAPI: Hearth_Member_V1_MemberService.SimpleServiceProtocol {
         self.members = MemberStore(pool: pool)
         self.segments = SegmentStore(pool: pool)
         self.events = EventStore(pool: pool)
+        self.imports = MemberImportStore(pool: pool)
         self.phoneRegion = .cn
         self.logger = logger
     }

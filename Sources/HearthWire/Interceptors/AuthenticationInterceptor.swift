@@ -55,7 +55,15 @@ public struct AuthenticationInterceptor: ServerInterceptor {
                         "\(context.descriptor.method) needs the \(required.rawValue) role; the token has \(token.role)")
             )
         }
-        return try await Self.$caller.withValue(token) { try await next(request, context) }
+        var response = try await Self.$caller.withValue(token) { try await next(request, context) }
+        // A streaming handler runs inside its response's producer, which GRPCCore calls after this
+        // interceptor has returned: the caller must be bound there too.
+        if case .success(var contents) = response.accepted {
+            let producer = contents.producer
+            contents.producer = { writer in try await Self.$caller.withValue(token) { try await producer(writer) } }
+            response.accepted = .success(contents)
+        }
+        return response
     }
 }
 

@@ -10,7 +10,7 @@ struct MembersCommand: AsyncParsableCommand {
         abstract: "Create, find and list members.",
         subcommands: [
             CreateMemberCommand.self, GetMemberCommand.self, ListMembersCommand.self, DeleteMemberCommand.self,
-            RestoreMemberCommand.self, TagMembersCommand.self, UntagMembersCommand.self,
+            RestoreMemberCommand.self, TagMembersCommand.self, UntagMembersCommand.self, ImportMembersCommand.self,
         ])
 }
 

@@ -15,14 +15,14 @@ struct MemberServiceOptions: ParsableArguments {
     @Option(help: "Access token (default: $HEARTH_TOKEN); `hearth token issue` makes one.")
     var token: String?
 
-    @Option(help: "Seconds to wait for an answer.")
-    var timeout: Int = 30
+    @Option(help: "Seconds to wait for an answer (default: 30; none for imports).")
+    var timeout: Int?
 
     func validate() throws {
         guard WireClientTransport.Endpoint(resolvedAddress) != nil else {
             throw ValidationError("member-service address \(resolvedAddress) is not HOST:PORT")
         }
-        guard (1...3600).contains(timeout) else { throw ValidationError("--timeout must be 1 to 3600 seconds") }
+        guard (1...3600).contains(timeout ?? 30) else { throw ValidationError("--timeout must be 1 to 3600 seconds") }
     }
 
     var resolvedAddress: String {
@@ -30,9 +30,12 @@ struct MemberServiceOptions: ParsableArguments {
             ?? "127.0.0.1:7101"
     }
 
-    var callOptions: CallOptions {
+    var callOptions: CallOptions { callOptions(defaultTimeout: .seconds(30)) }
+
+    /// Call options with `--timeout` if given, else `defaultTimeout` (`nil`: no deadline).
+    func callOptions(defaultTimeout: Duration?) -> CallOptions {
         var options = CallOptions.defaults
-        options.timeout = .seconds(timeout)
+        options.timeout = timeout.map { .seconds($0) } ?? defaultTimeout
         return options
     }
 

@@ -1,0 +1,221 @@
+/// The SQL of a member import, statement by statement. Every statement works on the whole
+/// staging table at once; none runs per row. `$1` is the tenant unless a statement says otherwise.
+enum MemberImportSQL {
+    /// Holds the file's rows for the length of the import's transaction, then disappears.
+    static let createStaging = """
+        CREATE TEMP TABLE member_import (
+            row_number     bigint  NOT NULL,
+            display_name   text,
+            phone          text,
+            email          text,
+            province       text,
+            city           text,
+            org_kind       text,
+            tags           text[],
+            interests      text[],
+            source_channel text,
+            vip_tier       smallint,
+            lifecycle_stage text,
+            wechat         text,
+            qq             text,
+            dingtalk       text,
+            consent_sms    boolean,
+            consent_im     boolean,
+            consent_phone  boolean,
+            member_id      uuid,
+            is_new         boolean NOT NULL DEFAULT false,
+            reject_field   text,
+            reject_code    text,
+            reject_reason  text
+        ) ON COMMIT DROP;
+        CREATE TEMP TABLE member_import_changed (member_id uuid PRIMARY KEY) ON COMMIT DROP;
+        """
+
+    static let copyColumns = """
+        COPY member_import (row_number, display_name, phone, email, province, city, org_kind, tags, interests,
+                            source_channel, vip_tier, lifecycle_stage, wechat, qq, dingtalk,
+                            consent_sms, consent_im, consent_phone) FROM STDIN
+        """
+
+    /// The handle columns of the staging table with the identity kind each holds, in the order a
+    /// row is matched by them: the phone first, then the IM ids.
+    static let handles = [("phone", "phone"), ("wechat", "wechat"), ("qq", "qq"), ("dingtalk", "dingtalk")]
+
+    /// Refuses every row that repeats a handle of an earlier row of the file.
+    static func duplicateInFile(_ column: String) -> String {
+        """
+        UPDATE member_import s
+        SET reject_field = '\(column)', reject_code = 'duplicate_in_file',
+            reject_reason = '\(column) ' || s.\(column) || ' is also on row ' || d.first_row
+        FROM (SELECT \(column) AS handle, min(row_number) AS first_row FROM member_import
+              WHERE \(column) IS NOT NULL GROUP BY \(column) HAVING count(*) > 1) d
+        WHERE s.\(column) = d.handle AND s.row_number > d.first_row AND s.reject_code IS NULL
+        """
+    }
+
+    /// Finds the member a row names: the first of its handles that someone holds decides.
+    static func matchBy(_ column: String, kind: String) -> String {
+        """
+        UPDATE member_import s SET member_id = i.member_id
+        FROM member_identities i
+        WHERE s.member_id IS NULL AND s.reject_code IS NULL AND s.\(column) IS NOT NULL
+          AND i.tenant_id = $1 AND i.kind = '\(kind)' AND i.value = s.\(column)
+        """
+    }
+
+    /// Refuses a row whose handles name two different members: importing it would have to pick one.
+    static func conflictBy(_ column: String, kind: String) -> String {
+        """
+        UPDATE member_import s
+        SET reject_field = '\(column)', reject_code = 'identity_conflict',
+            reject_reason = '\(kind) ' || s.\(column) || ' belongs to member ' || i.member_id
+                || ', but the row''s other handles name member ' || s.member_id
+        FROM member_identities i
+        WHERE s.member_id IS NOT NULL AND s.reject_code IS NULL AND s.\(column) IS NOT NULL
+          AND i.tenant_id = $1 AND i.kind = '\(kind)' AND i.value = s.\(column) AND i.member_id <> s.member_id
+        """
+    }
+
+    /// Refuses a row matched by an IM id that brings a phone other than the member's own: an
+    /// import does not silently swap a member's primary phone.
+    static let phoneConflict = """
+        UPDATE member_import s
+        SET reject_field = 'phone', reject_code = 'phone_conflict',
+            reject_reason = 'the row matches member ' || m.member_id || ', whose phone is ' || m.phone_e164
+                || ', not ' || s.phone || '; change the phone on the member instead'
+        FROM members m
+        WHERE s.reject_code IS NULL AND s.phone IS NOT NULL AND m.tenant_id = $1 AND m.member_id = s.member_id
+          AND m.phone_e164 IS NOT NULL AND m.phone_e164 <> s.phone
+        """
+
+    /// Refuses rows that name a member who can no longer change.
+    static let deadMembers = """
+        UPDATE member_import s
+        SET reject_code = CASE WHEN m.erased_at IS NOT NULL THEN 'member_erased'
+                               WHEN m.merged_into_member_id IS NOT NULL THEN 'member_merged'
+                               ELSE 'member_deleted' END,
+            reject_reason = CASE WHEN m.erased_at IS NOT NULL THEN 'the row names member ' || m.member_id || ', which was erased'
+                                 WHEN m.merged_into_member_id IS NOT NULL THEN 'the row names member ' || m.member_id
+                                     || ', which was merged into ' || m.merged_into_member_id
+                                 ELSE 'the row names member ' || m.member_id || ', which is deleted; restore it first' END
+        FROM members m
+        WHERE s.reject_code IS NULL AND m.tenant_id = $1 AND m.member_id = s.member_id
+          AND (m.deleted_at IS NOT NULL OR m.erased_at IS NOT NULL OR m.merged_into_member_id IS NOT NULL)
+        """
+
+    /// Refuses later rows that reach the same existing member through different handles.
+    static let sameMemberTwice = """
+        UPDATE member_import s
+        SET reject_code = 'duplicate_in_file',
+            reject_reason = 'the row names member ' || s.member_id || ', as row ' || d.first_row || ' does'
+        FROM (SELECT member_id, min(row_number) AS first_row FROM member_import
+              WHERE member_id IS NOT NULL AND reject_code IS NULL GROUP BY member_id HAVING count(*) > 1) d
+        WHERE s.member_id = d.member_id AND s.row_number > d.first_row AND s.reject_code IS NULL
+        """
+
+    /// Refuses new members without a name, then gives the rest their ids.
+    static let prepareNew = """
+        UPDATE member_import SET reject_field = 'display_name', reject_code = 'name_missing',
+            reject_reason = 'no member has this row''s phone or ids, and a new member needs a display name'
+        WHERE member_id IS NULL AND reject_code IS NULL AND display_name IS NULL;
+        UPDATE member_import SET member_id = gen_random_uuid(), is_new = true
+        WHERE member_id IS NULL AND reject_code IS NULL;
+        """
+
+    /// `$2` is the source channel of rows that name none.
+    static let insertNew = """
+        INSERT INTO members (tenant_id, member_id, display_name, phone_e164, email, province, city, org_kind,
+                             tags, interests, source_channel, vip_tier, lifecycle_stage)
+        SELECT $1, member_id, display_name, phone, email, province, city, org_kind,
+               coalesce(tags, '{}'), coalesce(interests, '{}'), coalesce(source_channel, $2),
+               coalesce(vip_tier, 0), coalesce(lifecycle_stage, 'audience')
+        FROM member_import WHERE is_new AND reject_code IS NULL
+        """
+
+    /// Writes the file's non-empty values over existing members, only where something differs;
+    /// tags and interests are added to the member's, never taken away.
+    static let updateExisting = """
+        WITH proposed AS (
+            SELECT m.member_id,
+                   coalesce(s.display_name, m.display_name) AS display_name,
+                   coalesce(m.phone_e164, s.phone) AS phone_e164,
+                   coalesce(s.email, m.email) AS email,
+                   coalesce(s.province, m.province) AS province,
+                   coalesce(s.city, m.city) AS city,
+                   coalesce(s.org_kind, m.org_kind) AS org_kind,
+                   m.tags || ARRAY(SELECT t FROM unnest(s.tags) AS t WHERE t <> ALL (m.tags)) AS tags,
+                   m.interests || ARRAY(SELECT t FROM unnest(s.interests) AS t WHERE t <> ALL (m.interests)) AS interests,
+                   coalesce(s.source_channel, m.source_channel) AS source_channel,
+                   coalesce(s.vip_tier, m.vip_tier) AS vip_tier,
+                   coalesce(s.lifecycle_stage, m.lifecycle_stage) AS lifecycle_stage
+            FROM member_import s JOIN members m ON m.tenant_id = $1 AND m.member_id = s.member_id
+            WHERE NOT s.is_new AND s.reject_code IS NULL
+        ), changed AS (
+            UPDATE members m
+            SET display_name = p.display_name, phone_e164 = p.phone_e164, email = p.email, province = p.province,
+                city = p.city, org_kind = p.org_kind, tags = p.tags, interests = p.interests,
+                source_channel = p.source_channel, vip_tier = p.vip_tier, lifecycle_stage = p.lifecycle_stage
+            FROM proposed p
+            WHERE m.tenant_id = $1 AND m.member_id = p.member_id
+              AND (m.display_name, m.phone_e164, m.email, m.province, m.city, m.org_kind, m.tags, m.interests,
+                   m.source_channel, m.vip_tier, m.lifecycle_stage)
+                  IS DISTINCT FROM
+                  (p.display_name, p.phone_e164, p.email, p.province, p.city, p.org_kind, p.tags, p.interests,
+                   p.source_channel, p.vip_tier, p.lifecycle_stage)
+            RETURNING m.member_id
+        )
+        INSERT INTO member_import_changed SELECT member_id FROM changed ON CONFLICT DO NOTHING
+        """
+
+    /// Registers every handle of the file's rows; the handles already held were matched above.
+    static let insertIdentities = """
+        WITH added AS (
+            INSERT INTO member_identities (tenant_id, kind, value, member_id)
+            SELECT $1, h.kind, h.value, s.member_id
+            FROM member_import s
+            CROSS JOIN LATERAL (VALUES ('phone', s.phone), ('wechat', s.wechat), ('qq', s.qq), ('dingtalk', s.dingtalk))
+                AS h (kind, value)
+            WHERE s.reject_code IS NULL AND h.value IS NOT NULL
+            ON CONFLICT DO NOTHING
+            RETURNING member_id
+        )
+        INSERT INTO member_import_changed
+        SELECT DISTINCT a.member_id FROM added a JOIN member_import s ON s.member_id = a.member_id AND NOT s.is_new
+        ON CONFLICT DO NOTHING
+        """
+
+    /// Records the file's consent decisions. Opt-out wins: an import records a grant only where
+    /// the member has no decision yet, and never turns a refusal into a grant.
+    static let writeConsents = """
+        WITH wanted AS (
+            SELECT s.member_id, c.channel, c.granted, s.is_new
+            FROM member_import s
+            CROSS JOIN LATERAL (VALUES ('sms', s.consent_sms), ('im', s.consent_im), ('phone', s.consent_phone))
+                AS c (channel, granted)
+            WHERE s.reject_code IS NULL AND c.granted IS NOT NULL
+        ), written AS (
+            INSERT INTO member_consents (tenant_id, member_id, channel, granted, source)
+            SELECT $1, member_id, channel, granted, 'import' FROM wanted
+            ON CONFLICT (tenant_id, member_id, channel) DO UPDATE
+                SET granted = false, source = 'import', operator_id = NULL, changed_at = now()
+                WHERE member_consents.granted AND NOT excluded.granted
+            RETURNING member_id
+        )
+        INSERT INTO member_import_changed
+        SELECT DISTINCT w.member_id FROM written w JOIN member_import s ON s.member_id = w.member_id AND NOT s.is_new
+        ON CONFLICT DO NOTHING
+        """
+
+    static let counts = """
+        SELECT count(*) FILTER (WHERE is_new AND reject_code IS NULL),
+               count(*) FILTER (WHERE NOT is_new AND reject_code IS NULL),
+               (SELECT count(*) FROM member_import_changed)
+        FROM member_import
+        """
+
+    /// A page of refused rows after row `$1`, in file order.
+    static let rejectedAfter = """
+        SELECT row_number, reject_field, reject_code, reject_reason FROM member_import
+        WHERE reject_code IS NOT NULL AND row_number > $1 ORDER BY row_number LIMIT 5000
+        """
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import HearthImportClient
+
+/// `hearth members import FILE.csv`: adds and updates members from a spreadsheet export.
+struct ImportMembersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import members from a CSV file (UTF-8, header row naming the columns).",
+        discussion: """
+            Rows are matched to existing members by phone, then WeChat, QQ or DingTalk id; matched
+            members get the file's non-empty values, others are added. Columns are found by name
+            (display_name/name/姓名, phone/手机号, email, province/省份, city/城市, org_kind, tags/标签,
+            interests, source_channel, vip_tier, lifecycle_stage, wechat/微信, qq, dingtalk/钉钉,
+            consent_sms, consent_im, consent_phone); unknown columns are reported and skipped.
+            Row numbers count the header as row 1, as a spreadsheet shows them. Refused rows go to
+            the rejects file with their reason. Re-running the same file changes nothing.
+            """)
+
+    @Argument(help: "The CSV file.") var file: String
+
+    @Flag(help: "Check every row and report what would happen; write nothing.") var dryRun = false
+
+    @Option(help: "Where to write refused rows (default: FILE.rejects.csv).") var rejects: String?
+
+    @Option(help: "Rows per message to the service (1 to 5000).") var batchSize = MemberFileImport.defaultBatchSize
+
+    @OptionGroup var service: MemberServiceOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard (1...5_000).contains(batchSize) else { throw ValidationError("--batch-size must be 1 to 5000") }
+    }
+
+    func run() async throws {
+        let url = URL(fileURLWithPath: file)
+        guard FileManager.default.isReadableFile(atPath: url.path) else {
+            printError("hearth: cannot read \(file)")
+            throw ExitCode(1)
+        }
+        let rejectsFile = RejectsFile(url: URL(fileURLWithPath: rejects ?? file + ".rejects.csv"))
+        let bar = ProgressBar()
+        // An import of millions of rows runs for minutes: no deadline unless one is asked for.
+        let options = service.callOptions(defaultTimeout: nil)
+        let dryRun = self.dryRun
+        let batchSize = self.batchSize
+        let outcome: MemberFileImport.Outcome
+        do {
+            outcome = try await service.withClient { client in
+                try await MemberFileImport.run(
+                    file: url, client: client, dryRun: dryRun, callOptions: options, batchSize: batchSize,
+                    onProgress: { progress in
+                        let fraction = progress.totalBytes > 0 ? Double(progress.bytesRead) / Double(progress.totalBytes) : 0
+                        let detail = progress.applying
+                            ? "\(progress.rowsRead) rows sent; matching and writing…"
+                            : "\(progress.rowsRead) rows read, \(progress.rowsRejected) refused"
+                        bar.update(fraction: fraction, detail: detail, force: progress.applying)
+                    },
+                    onRejected: { rows in rejectsFile.append(rows) })
+            }
+        } catch let error as MemberCSVLayoutError {
+            bar.finish()
+            printError("hearth: \(error.message)")
+            throw ExitCode(1)
+        } catch {
+            bar.finish()
+            throw error
+        }
+        bar.finish()
+        if let failure = rejectsFile.close() {
+            printError("hearth: \(failure)")
+            throw ExitCode(1)
+        }
+        if !outcome.unknownColumns.isEmpty {
+            printError("hearth: columns not imported (no such field): \(outcome.unknownColumns.joined(separator: ", "))")
+        }
+        try output.print(facts: [
+            "rows": "\(outcome.rowsRead)",
+            "inserted": "\(outcome.inserted)",
+            "updated": "\(outcome.updated)",
+            "unchanged": "\(outcome.unchanged)",
+            "rejected": "\(outcome.rejected)",
+            "rejects_file": outcome.rejected > 0 ? rejectsFile.url.path : "",
+            "dry_run": "\(outcome.dryRun)",
+            "unknown_columns": outcome.unknownColumns.joined(separator: ";"),
+        ])
+    }
+}
