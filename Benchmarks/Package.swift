@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(path: hearthFolder.path),
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         // Only the benchmark compares against HTTP/2; the main package never builds it.
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
     ],
@@ -19,6 +20,16 @@ let package = Package(
         .executableTarget(
             name: "PostgresLoad",
             dependencies: [.product(name: "HearthPostgres", package: hearthFolder.lastPathComponent)],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
+            name: "RecordEventsLoad",
+            dependencies: [
+                .product(name: "HearthWire", package: hearthFolder.lastPathComponent),
+                .product(name: "HearthProtos", package: hearthFolder.lastPathComponent),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(

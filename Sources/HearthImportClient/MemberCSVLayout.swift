@@ -96,7 +96,9 @@ public struct MemberCSVLayout: Sendable {
 
     /// The import row for `record`, or why it cannot be sent.
     public func row(_ record: CSVRecord) -> Result<Hearth_Member_V1_MemberImportRow, CSVRowRejection> {
-        func reject(_ field: String?, _ code: String, _ reason: String) -> Result<Hearth_Member_V1_MemberImportRow, CSVRowRejection> {
+        func reject(_ field: String?, _ code: String, _ reason: String) -> Result<
+            Hearth_Member_V1_MemberImportRow, CSVRowRejection
+        > {
             .failure(CSVRowRejection(rowNumber: record.number, field: field, code: code, reason: reason))
         }
         guard !record.hasInvalidUTF8 else {
@@ -126,7 +128,8 @@ public struct MemberCSVLayout: Sendable {
                 guard let channel = Self.sourceChannels[value.lowercased()] else {
                     return reject(
                         "source_channel", "value_unknown",
-                        "source_channel \"\(value)\" is not one of \(Self.sourceChannels.keys.sorted().joined(separator: ", "))")
+                        "source_channel \"\(value)\" is not one of \(Self.sourceChannels.keys.sorted().joined(separator: ", "))"
+                    )
                 }
                 row.profile.sourceChannel = channel
             case .vipTier:
@@ -138,7 +141,8 @@ public struct MemberCSVLayout: Sendable {
                 guard let stage = Self.lifecycleStages[value.lowercased()] else {
                     return reject(
                         "lifecycle_stage", "value_unknown",
-                        "lifecycle_stage \"\(value)\" is not one of \(Self.lifecycleStages.keys.sorted().joined(separator: ", "))")
+                        "lifecycle_stage \"\(value)\" is not one of \(Self.lifecycleStages.keys.sorted().joined(separator: ", "))"
+                    )
                 }
                 row.profile.lifecycleStage = stage
             case .wechat, .qq, .dingtalk:
@@ -148,7 +152,8 @@ public struct MemberCSVLayout: Sendable {
                 row.identities.append(identity)
             case .smsConsent, .imConsent, .phoneConsent:
                 guard let granted = Self.yesNo[value.lowercased()] else {
-                    return reject(column.rawValue, "consent_invalid", "\(column.rawValue) \"\(value)\" is not yes or no")
+                    return reject(
+                        column.rawValue, "consent_invalid", "\(column.rawValue) \"\(value)\" is not yes or no")
                 }
                 var consent = Hearth_Member_V1_ConsentInput()
                 consent.channel = column == .smsConsent ? .sms : column == .imConsent ? .im : .phone

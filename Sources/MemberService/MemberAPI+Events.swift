@@ -22,7 +22,24 @@ extension MemberAPI {
                     message: "a batch holds 1 to \(Self.maximumEventBatch) events, not \(request.events.count)",
                     reason: "batch_size", fields: ["events": "1 to \(Self.maximumEventBatch)"])
             }
-            var results = [Hearth_Member_V1_EventResult](repeating: .init(), count: request.events.count)
+            let results = try await recordBatch(request.events, tenant: caller.tenant, dryRun: false)
+            var response = Hearth_Member_V1_RecordEventsResponse()
+            response.results = results
+            response.acceptedCount = Int32(results.count { $0.outcome == .accepted })
+            response.duplicateCount = Int32(results.count { $0.outcome == .duplicate })
+            response.rejectedCount = Int32(results.count { $0.outcome == .rejected })
+            return response
+        }
+    }
+
+    /// Records a batch and gives each input its outcome: members resolved by id or handle in two
+    /// queries, every event validated, the valid ones stored in one statement. A dry run does all
+    /// of it and rolls the store back.
+    func recordBatch(
+        _ inputs: [Hearth_Member_V1_EventInput], tenant: TenantID, dryRun: Bool
+    ) async throws -> [Hearth_Member_V1_EventResult] {
+        do {
+            var results = [Hearth_Member_V1_EventResult](repeating: .init(), count: inputs.count)
             func reject(_ index: Int, _ code: String, _ reason: String) {
                 results[index].outcome = .rejected
                 results[index].reasonCode = code
@@ -32,7 +49,7 @@ extension MemberAPI {
             // Who each event is about: ids are checked, handles looked up, all in two queries.
             var handles: [Int: MemberHandle] = [:]
             var ids: [Int: MemberID] = [:]
-            for (index, input) in request.events.enumerated() {
+            for (index, input) in inputs.enumerated() {
                 switch input.member {
                 case .memberID(let text):
                     guard let id = MemberID(text) else {
@@ -50,11 +67,11 @@ extension MemberAPI {
                     reject(index, "member_missing", "the event names no member (member_id or identity)")
                 }
             }
-            let existing = try await members.existing(Set(ids.values), tenant: caller.tenant)
-            let holders = try await members.holders(of: Set(handles.values), tenant: caller.tenant)
+            let existing = try await members.existing(Set(ids.values), tenant: tenant)
+            let holders = try await members.holders(of: Set(handles.values), tenant: tenant)
 
             var events: [(index: Int, event: MemberEvent)] = []
-            for (index, input) in request.events.enumerated() where results[index].outcome != .rejected {
+            for (index, input) in inputs.enumerated() where results[index].outcome != .rejected {
                 let member: MemberID?
                 if let id = ids[index] {
                     member = existing.contains(id) ? id : nil
@@ -66,7 +83,7 @@ extension MemberAPI {
                     continue
                 }
                 do {
-                    events.append((index, try EventMessages.event(input, member: member, tenant: caller.tenant)))
+                    events.append((index, try EventMessages.event(input, member: member, tenant: tenant)))
                 } catch let error as RPCError {
                     reject(
                         index, error.metadata[stringValues: "reason"].first(where: { _ in true }) ?? "invalid",
@@ -75,7 +92,7 @@ extension MemberAPI {
             }
             let stored =
                 try await events.isEmpty
-                ? [:] : self.events.recordReportingEach(events.map(\.event), tenant: caller.tenant)
+                ? [:] : self.events.recordReportingEach(events.map(\.event), tenant: tenant, dryRun: dryRun)
             // The event standing for a key is the one stored; any other with that key (a retry, or a
             // repeat inside this batch) is its duplicate.
             for (index, event) in events {
@@ -86,12 +103,7 @@ extension MemberAPI {
                 results[index].outcome = standing.stored && standing.eventID == event.id ? .accepted : .duplicate
                 results[index].eventID = standing.eventID.description
             }
-            var response = Hearth_Member_V1_RecordEventsResponse()
-            response.results = results
-            response.acceptedCount = Int32(results.count { $0.outcome == .accepted })
-            response.duplicateCount = Int32(results.count { $0.outcome == .duplicate })
-            response.rejectedCount = Int32(results.count { $0.outcome == .rejected })
-            return response
+            return results
         }
     }
 }

@@ -2,8 +2,8 @@ public import GRPCCore
 import HearthDomain
 public import HearthProtos
 import HearthRuntime
-import SwiftProtobuf
 import HearthStore
+import SwiftProtobuf
 
 extension MemberAPI {
     /// Rows per request message at most; bigger batches are refused so one message stays small.
@@ -38,7 +38,8 @@ extension MemberAPI {
                         guard batch.rows.count <= Self.importBatchLimit else {
                             throw RPCError(
                                 code: .invalidArgument,
-                                message: "a batch may hold \(Self.importBatchLimit) rows, this one has \(batch.rows.count)",
+                                message:
+                                    "a batch may hold \(Self.importBatchLimit) rows, this one has \(batch.rows.count)",
                                 reason: "batch_too_large")
                         }
                         var rejects = Hearth_Member_V1_ImportRejects()
@@ -46,7 +47,8 @@ extension MemberAPI {
                             guard message.rowNumber > lastRowNumber else {
                                 throw RPCError(
                                     code: .invalidArgument,
-                                    message: "row numbers must increase; row \(message.rowNumber) came after \(lastRowNumber)",
+                                    message:
+                                        "row numbers must increase; row \(message.rowNumber) came after \(lastRowNumber)",
                                     reason: "row_number_order")
                             }
                             lastRowNumber = message.rowNumber

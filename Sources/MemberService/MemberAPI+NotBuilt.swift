@@ -17,13 +17,6 @@ extension MemberAPI {
         throw Self.notBuilt("LookupMember")
     }
 
-    public func streamMembers(
-        request: Hearth_Member_V1_StreamMembersRequest,
-        response: GRPCCore.RPCWriter<Hearth_Member_V1_StreamMembersResponse>, context: GRPCCore.ServerContext
-    ) async throws {
-        throw Self.notBuilt("StreamMembers")
-    }
-
     public func eraseMember(request: Hearth_Member_V1_EraseMemberRequest, context: GRPCCore.ServerContext) async throws
         -> Hearth_Member_V1_EraseMemberResponse
     {
@@ -64,19 +57,6 @@ extension MemberAPI {
         async throws -> Hearth_Member_V1_RemoveIdentityResponse
     {
         throw Self.notBuilt("RemoveIdentity")
-    }
-
-    public func listEvents(request: Hearth_Member_V1_ListEventsRequest, context: GRPCCore.ServerContext) async throws
-        -> Hearth_Member_V1_ListEventsResponse
-    {
-        throw Self.notBuilt("ListEvents")
-    }
-
-    public func importEvents(
-        request: GRPCCore.RPCAsyncSequence<Hearth_Member_V1_ImportEventsRequest, any Swift.Error>,
-        response: GRPCCore.RPCWriter<Hearth_Member_V1_ImportEventsResponse>, context: GRPCCore.ServerContext
-    ) async throws {
-        throw Self.notBuilt("ImportEvents")
     }
 
     public func createCommunity(request: Hearth_Member_V1_CreateCommunityRequest, context: GRPCCore.ServerContext)
@@ -179,24 +159,6 @@ extension MemberAPI {
         async throws -> Hearth_Member_V1_ReplicateCommunityResponse
     {
         throw Self.notBuilt("ReplicateCommunity")
-    }
-
-    public func updateSegment(request: Hearth_Member_V1_UpdateSegmentRequest, context: GRPCCore.ServerContext)
-        async throws -> Hearth_Member_V1_UpdateSegmentResponse
-    {
-        throw Self.notBuilt("UpdateSegment")
-    }
-
-    public func deleteSegment(request: Hearth_Member_V1_DeleteSegmentRequest, context: GRPCCore.ServerContext)
-        async throws -> Hearth_Member_V1_DeleteSegmentResponse
-    {
-        throw Self.notBuilt("DeleteSegment")
-    }
-
-    public func snapshotSegment(request: Hearth_Member_V1_SnapshotSegmentRequest, context: GRPCCore.ServerContext)
-        async throws -> Hearth_Member_V1_SnapshotSegmentResponse
-    {
-        throw Self.notBuilt("SnapshotSegment")
     }
 
     static func notBuilt(_ method: String) -> RPCError {

@@ -42,15 +42,22 @@ extension MemberAPI {
     ) async throws -> Hearth_Member_V1_ListSegmentsResponse {
         try await handle {
             let caller = try RPCCaller.current()
-            var found = try await segments.list(
-                tenant: caller.tenant, nameContaining: request.query.isEmpty ? nil : request.query)
-            switch request.kind {
-            case .dynamic: found.removeAll { $0.kind != .dynamic }
-            case .static: found.removeAll { $0.kind != .static }
-            default: break
-            }
+            let kind: Segment.Kind? =
+                switch request.kind {
+                case .dynamic: .dynamic
+                case .static: .static
+                default: nil
+                }
+            let pageSize = request.page.pageSize <= 0 ? 50 : Int(min(request.page.pageSize, 500))
+            let after = try SegmentMessages.pageCursor(request.page.cursor)
+            let page = try await segments.list(
+                tenant: caller.tenant, nameContaining: request.query.isEmpty ? nil : request.query, kind: kind,
+                afterName: after, limit: pageSize)
             var response = Hearth_Member_V1_ListSegmentsResponse()
-            response.segments = found.map(SegmentMessages.segment)
+            response.segments = page.segments.map(SegmentMessages.segment)
+            if page.more, let last = page.segments.last {
+                response.page.nextCursor = Data(last.name.utf8).base64EncodedString()
+            }
             return response
         }
     }
@@ -102,14 +109,27 @@ enum SegmentMessages {
         message.ruleText = segment.ruleText ?? ""
         message.createdAt = Google_Protobuf_Timestamp(date: segment.createdAt)
         message.updatedAt = Google_Protobuf_Timestamp(date: segment.updatedAt)
+        if let at = segment.snapshotAt { message.snapshotAt = Google_Protobuf_Timestamp(date: at) }
+        message.memberCount = segment.memberCount ?? 0
         return message
     }
 
-    static func segmentID(_ text: String) throws(RPCError) -> SegmentID {
+    /// The name a ListSegments page ended at.
+    static func pageCursor(_ text: String) throws(RPCError) -> String? {
+        guard !text.isEmpty else { return nil }
+        guard let data = Data(base64Encoded: text), let name = String(data: data, encoding: .utf8) else {
+            throw RPCError(
+                code: .invalidArgument, message: "page.cursor is not a cursor this service issued",
+                reason: "invalid_cursor", fields: ["page.cursor": "not issued by ListSegments"])
+        }
+        return name
+    }
+
+    static func segmentID(_ text: String, field: String = "segment_id") throws(RPCError) -> SegmentID {
         guard let id = SegmentID(text) else {
             throw RPCError(
-                code: .invalidArgument, message: "segment_id \"\(text)\" is not a segment id (a UUID)",
-                reason: "invalid_id", fields: ["segment_id": "not a UUID"])
+                code: .invalidArgument, message: "\(field) \"\(text)\" is not a segment id (a UUID)",
+                reason: "invalid_id", fields: [field: "not a UUID"])
         }
         return id
     }

@@ -41,7 +41,9 @@ enum MemberImportMessages {
         if listed(.vipTier) { row.vipTier = Int(profile.vipTier) }
         do {
             if listed(.sourceChannel) { row.sourceChannel = try MemberMessages.sourceChannel(profile.sourceChannel) }
-            if listed(.lifecycleStage) { row.lifecycleStage = try MemberMessages.lifecycleStage(profile.lifecycleStage) }
+            if listed(.lifecycleStage) {
+                row.lifecycleStage = try MemberMessages.lifecycleStage(profile.lifecycleStage)
+            }
         } catch {
             throw ImportRejection(rowNumber: row.rowNumber, field: nil, code: "value_unknown", reason: error.message)
         }
@@ -62,7 +64,9 @@ enum MemberImportMessages {
         return row
     }
 
-    private static func add(_ identity: Hearth_Member_V1_IdentityRef, to row: inout MemberImportRow) throws(ImportRejection) {
+    private static func add(_ identity: Hearth_Member_V1_IdentityRef, to row: inout MemberImportRow)
+        throws(ImportRejection)
+    {
         let value = identity.value
         switch identity.kind {
         case .phone: row.phone = try once(nonBlank(row.phone), value, "phone", row)

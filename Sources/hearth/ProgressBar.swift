@@ -1,4 +1,5 @@
 import Foundation
+import HearthImportClient
 import Synchronization
 
 /// A one-line progress bar on stderr, redrawn at most ten times a second, and only when stderr
@@ -22,6 +23,16 @@ final class ProgressBar: Sendable {
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let percent = String(format: "%3d%%", Int((fraction * 100).rounded(.down)))
         FileHandleWriter.standardError("\r\u{1B}[2K\(bar) \(percent)  \(detail)")
+    }
+
+    /// Shows an import's progress: the share of the file read, rows read and refused.
+    @Sendable func show(_ progress: FileImportProgress) {
+        let fraction = progress.totalBytes > 0 ? Double(progress.bytesRead) / Double(progress.totalBytes) : 0
+        let detail =
+            progress.applying
+            ? "\(progress.rowsRead) rows sent; the service is writing them…"
+            : "\(progress.rowsRead) rows read, \(progress.rowsRejected) refused"
+        update(fraction: fraction, detail: detail, force: progress.applying)
     }
 
     /// Clears the bar so the next output starts on a clean line.

@@ -25,7 +25,10 @@ final class RejectsFile: Sendable {
         handle.withLock { handle in
             do {
                 if handle == nil {
-                    guard FileManager.default.createFile(atPath: url.path, contents: Data("row,field,reason_code,reason\n".utf8)) else {
+                    guard
+                        FileManager.default.createFile(
+                            atPath: url.path, contents: Data("row,field,reason_code,reason\n".utf8))
+                    else {
                         throw CocoaError(.fileWriteNoPermission)
                     }
                     handle = try FileHandle(forWritingTo: url)
@@ -33,7 +36,9 @@ final class RejectsFile: Sendable {
                 }
                 try handle?.write(contentsOf: Data(text.utf8))
             } catch {
-                failure.withLock { $0 = $0 ?? "cannot write the rejects file \(url.path): \(error.localizedDescription)" }
+                failure.withLock {
+                    $0 = $0 ?? "cannot write the rejects file \(url.path): \(error.localizedDescription)"
+                }
             }
         }
     }

@@ -7,8 +7,10 @@ import Testing
 @Suite("CSV records: RFC 4180 in constant memory")
 struct CSVRecordReaderTests {
     @Test func readsQuotesLineBreaksAndByteOrderMark() throws {
-        let reader = try CSVRecordReader(url: write(Data(
-            "\u{FEFF}a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n\r\nlast,,\n".utf8)))
+        let reader = try CSVRecordReader(
+            url: write(
+                Data(
+                    "\u{FEFF}a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n\r\nlast,,\n".utf8)))
         let header = try #require(try reader.next())
         #expect(header.fields == ["a", "b", "c"])
         #expect(header.number == 1)
@@ -69,12 +71,14 @@ struct CSVRecordReaderTests {
         let layout = try MemberCSVLayout(header: ["姓名", "手机号", "标签", "会员等级", "微信", "colour"])
         #expect(layout.unknownColumns == ["colour"])
         #expect(layout.fieldMask.paths == ["display_name", "phone", "tags", "vip_tier"])
-        let good = CSVRecord(number: 2, line: 2, fields: ["王芳", "13800138000", "核心、VIP", "3", "wx1", "red"], hasInvalidUTF8: false)
+        let good = CSVRecord(
+            number: 2, line: 2, fields: ["王芳", "13800138000", "核心、VIP", "3", "wx1", "red"], hasInvalidUTF8: false)
         let row = try layout.row(good).get()
         #expect(row.profile.tags == ["核心", "VIP"])
         #expect(row.profile.vipTier == 3)
         #expect(row.identities.map { $0.value } == ["wx1"])
-        let bad = CSVRecord(number: 3, line: 3, fields: ["王芳", "13800138000", "", "ten", "", ""], hasInvalidUTF8: false)
+        let bad = CSVRecord(
+            number: 3, line: 3, fields: ["王芳", "13800138000", "", "ten", "", ""], hasInvalidUTF8: false)
         guard case .failure(let rejection) = layout.row(bad) else {
             Issue.record("a VIP tier of \"ten\" was accepted")
             return

@@ -36,7 +36,8 @@ struct MemberImportAPITests {
         try await MemberServiceHarness.with { harness in
             let file = try Self.write(Self.messyCSV)
             try await harness.withClient(role: .operator) { client in
-                _ = try await client.createMember(createRequest(name: "Existing", phone: "13300133000", province: "Sichuan"))
+                _ = try await client.createMember(
+                    createRequest(name: "Existing", phone: "13300133000", province: "Sichuan"))
                 _ = try await client.createMember(
                     createRequest(name: "Same As Before", phone: "13200132000", province: "Sichuan"))
 
@@ -50,10 +51,11 @@ struct MemberImportAPITests {
                 #expect(first.rejected == 6)
                 #expect(first.unknownColumns == ["favourite_colour"])
                 #expect(
-                    rejects.byRow == [
-                        7: "duplicate_in_file", 8: "phone_invalid", 10: "handle_missing", 11: "column_count",
-                        15: "name_missing", 16: "consent_invalid",
-                    ].merging([:], uniquingKeysWith: { $1 }))
+                    rejects.byRow
+                        == [
+                            7: "duplicate_in_file", 8: "phone_invalid", 10: "handle_missing", 11: "column_count",
+                            15: "name_missing", 16: "consent_invalid",
+                        ].merging([:], uniquingKeysWith: { $1 }))
 
                 var list = Hearth_Member_V1_ListMembersRequest()
                 list.page.pageSize = 100

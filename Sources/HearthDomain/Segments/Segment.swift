@@ -18,10 +18,14 @@ public struct Segment: Hashable, Sendable {
     public var rule: SegmentRule?
     public var createdAt: Date
     public var updatedAt: Date
+    /// Static segments: when the member list was frozen, and how many members it holds.
+    public var snapshotAt: Date?
+    public var memberCount: Int64?
 
     public init(
         id: SegmentID = SegmentID(), tenantID: TenantID, name: String, kind: Kind, ruleText: String?,
-        rule: SegmentRule?, createdAt: Date = Date(), updatedAt: Date = Date()
+        rule: SegmentRule?, createdAt: Date = Date(), updatedAt: Date = Date(), snapshotAt: Date? = nil,
+        memberCount: Int64? = nil
     ) {
         self.id = id
         self.tenantID = tenantID
@@ -31,6 +35,8 @@ public struct Segment: Hashable, Sendable {
         self.rule = rule
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.snapshotAt = snapshotAt
+        self.memberCount = memberCount
     }
 
     /// Checks the name; the rule was checked when it was parsed.

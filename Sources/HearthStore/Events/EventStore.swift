@@ -31,9 +31,10 @@ public struct EventStore: Sendable {
 
     /// Stores a batch like ``record(_:tenant:)`` and tells, per idempotency key, the id of the event
     /// that stands for it and whether it was stored now (`false`: a retry of an earlier event).
-    public func recordReportingEach(_ events: [MemberEvent], tenant: TenantID) async throws -> [String: (
-        eventID: EventID, stored: Bool
-    )] {
+    /// A dry run does the same work and rolls it back, so its answer is what a real run would give.
+    public func recordReportingEach(_ events: [MemberEvent], tenant: TenantID, dryRun: Bool = false) async throws
+        -> [String: (eventID: EventID, stored: Bool)]
+    {
         for event in events {
             try event.validate()
             guard event.tenantID == tenant else {
@@ -42,7 +43,22 @@ public struct EventStore: Sendable {
             }
         }
         guard !events.isEmpty else { return [:] }
-        return try await pool.withTenant(tenant) { connection in
+        do {
+            return try await store(events, tenant: tenant, dryRun: dryRun)
+        } catch let finished as DryRunFinished {
+            return finished.outcome
+        }
+    }
+
+    /// Thrown out of the transaction to roll a dry run back while keeping its answer.
+    private struct DryRunFinished: Error {
+        var outcome: [String: (eventID: EventID, stored: Bool)]
+    }
+
+    private func store(_ events: [MemberEvent], tenant: TenantID, dryRun: Bool) async throws
+        -> [String: (eventID: EventID, stored: Bool)]
+    {
+        try await pool.withTenant(tenant) { connection in
             let inserted = try await connection.query(
                 """
                 WITH input AS (
@@ -76,6 +92,7 @@ public struct EventStore: Sendable {
                 let id = try row.decode(UUID.self, at: 1)
                 outcome[try row.decode(String.self, at: 0)] = (EventID(id), storedNow.contains(id))
             }
+            if dryRun { throw DryRunFinished(outcome: outcome) }
             return outcome
         }
     }

@@ -8,7 +8,11 @@ public struct SegmentStore: Sendable {
 
     public init(pool: PostgresPool) { self.pool = pool }
 
-    static let columns = "segment_id, tenant_id, name, kind, rule_text, rule_json, created_at, updated_at"
+    static let columns = """
+        segment_id, tenant_id, name, kind, rule_text, rule_json, created_at, updated_at, snapshot_at,
+        CASE WHEN kind = 'static' THEN (SELECT count(*) FROM segment_members sm
+                                        WHERE sm.tenant_id = segments.tenant_id AND sm.segment_id = segments.segment_id) END
+        """
 
     /// Saves a dynamic segment. Its `member_of` references must name saved segments and may not
     /// lead back to it; a taken name is `alreadyExists`.
@@ -47,17 +51,25 @@ public struct SegmentStore: Sendable {
         }
     }
 
-    /// The tenant's segments by name, optionally only those whose name contains `text`.
-    public func list(tenant: TenantID, nameContaining text: String? = nil) async throws -> [Segment] {
-        try await pool.withTenant(tenant) { connection in
+    /// The tenant's segments in name order after `afterName`, optionally only those whose name
+    /// contains `text` or of one kind, at most `limit` (plus whether more follow).
+    public func list(
+        tenant: TenantID, nameContaining text: String? = nil, kind: Segment.Kind? = nil, afterName: String? = nil,
+        limit: Int = 100
+    ) async throws -> (segments: [Segment], more: Bool) {
+        let limit = max(1, min(limit, 1_000))
+        let rows = try await pool.withTenant(tenant) { connection in
             try await connection.query(
                 """
                 SELECT \(unescaped: Self.columns) FROM segments
                 WHERE tenant_id = \(tenant.rawValue) AND (\(text ?? "") = '' OR strpos(name, \(text ?? "")) > 0)
-                ORDER BY name LIMIT 1000
+                  AND (\(kind?.rawValue ?? "") = '' OR kind = \(kind?.rawValue ?? ""))
+                  AND name > \(afterName ?? "")
+                ORDER BY name LIMIT \(limit + 1)
                 """
             ).map(Segment.init(row:))
         }
+        return (Array(rows.prefix(limit)), rows.count > limit)
     }
 
     /// How many live members match `rule` now, and a sample of them (newest first).
@@ -132,6 +144,8 @@ extension Segment {
             ruleText: try row.decode(String?.self, at: 4),
             rule: try row.decode(PostgresJSONB?.self, at: 5).map { try $0.decode(SegmentRule.self) },
             createdAt: try row.decode(Date.self, at: 6),
-            updatedAt: try row.decode(Date.self, at: 7))
+            updatedAt: try row.decode(Date.self, at: 7),
+            snapshotAt: try row.decode(Date?.self, at: 8),
+            memberCount: try row.decode(Int64?.self, at: 9))
     }
 }

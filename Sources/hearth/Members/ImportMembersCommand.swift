@@ -49,13 +49,7 @@ struct ImportMembersCommand: AsyncParsableCommand {
             outcome = try await service.withClient { client in
                 try await MemberFileImport.run(
                     file: url, client: client, dryRun: dryRun, callOptions: options, batchSize: batchSize,
-                    onProgress: { progress in
-                        let fraction = progress.totalBytes > 0 ? Double(progress.bytesRead) / Double(progress.totalBytes) : 0
-                        let detail = progress.applying
-                            ? "\(progress.rowsRead) rows sent; matching and writing…"
-                            : "\(progress.rowsRead) rows read, \(progress.rowsRejected) refused"
-                        bar.update(fraction: fraction, detail: detail, force: progress.applying)
-                    },
+                    onProgress: bar.show,
                     onRejected: { rows in rejectsFile.append(rows) })
             }
         } catch let error as MemberCSVLayoutError {
@@ -72,7 +66,8 @@ struct ImportMembersCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         if !outcome.unknownColumns.isEmpty {
-            printError("hearth: columns not imported (no such field): \(outcome.unknownColumns.joined(separator: ", "))")
+            printError(
+                "hearth: columns not imported (no such field): \(outcome.unknownColumns.joined(separator: ", "))")
         }
         try output.print(facts: [
             "rows": "\(outcome.rowsRead)",

@@ -7,21 +7,25 @@ import SwiftProtobuf
 struct SegmentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "segments",
-        abstract: "Create, preview and list segments.",
+        abstract: "Create, preview, list, change and freeze segments, and list their members.",
         discussion: """
             Rules combine fields, tags, events and other segments, e.g.
               region.province = "Sichuan" and org_kind in ("pharmacy", "clinic") and (vip_tier >= 1 or tag "core")
               and purchases(last 90d).count >= 1 and not member_of("vip-sichuan")
             """,
-        subcommands: [CreateSegmentCommand.self, PreviewSegmentCommand.self, ListSegmentsCommand.self])
+        subcommands: [
+            CreateSegmentCommand.self, PreviewSegmentCommand.self, ListSegmentsCommand.self, SegmentMembersCommand.self,
+            UpdateSegmentCommand.self, DeleteSegmentCommand.self, SnapshotSegmentCommand.self,
+        ])
 }
 
 enum SegmentRows {
-    static let columns = ["id", "name", "kind", "rule", "created"]
+    static let columns = ["id", "name", "kind", "rule", "members", "created"]
 
     static func row(_ segment: Hearth_Member_V1_Segment) -> [String] {
         [
             segment.segmentID, segment.name, segment.kind == .static ? "static" : "dynamic", segment.ruleText,
+            segment.kind == .static ? "\(segment.memberCount)" : "",
             segment.hasCreatedAt ? MemberRows.timestamp(segment.createdAt.date) : "",
         ]
     }
@@ -105,7 +109,15 @@ struct ListSegmentsCommand: AsyncParsableCommand {
         request.query = query ?? ""
         let options = service.callOptions
         let segments = try await service.withClient { client in
-            try await client.listSegments(request, options: options).segments
+            var all: [Hearth_Member_V1_Segment] = []
+            var request = request
+            request.page.pageSize = 500
+            repeat {
+                let page = try await client.listSegments(request, options: options)
+                all += page.segments
+                request.page.cursor = page.page.nextCursor
+            } while !request.page.cursor.isEmpty
+            return all
         }
         try output.print(columns: SegmentRows.columns, rows: segments.map(SegmentRows.row))
     }

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import HearthImportClient
+import HearthProtos
+import SwiftProtobuf
+
+/// `hearth events …`: what members did.
+struct EventsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events", abstract: "Import and list member events.",
+        subcommands: [ImportEventsCommand.self, ListEventsCommand.self])
+}
+
+struct ImportEventsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import events from NDJSON (.ndjson, .jsonl) or CSV.",
+        discussion: """
+            Each event names its member by member_id or a handle (phone, wechat, qq, dingtalk, email) and
+            has kind (message, check_in, share, referral, purchase, campaign_participation, visit, feedback,
+            join, leave), occurred_at (ISO 8601 with a zone), idempotency_key and, as its kind needs,
+            amount_fen, community_id, campaign_id, feedback_status, resolves_idempotency_key and (NDJSON)
+            properties. Events already recorded (same idempotency_key) count as duplicates, so a re-run
+            changes nothing. Refused rows go to the rejects file with their reason.
+            """)
+
+    @Argument(help: "The NDJSON or CSV file.") var file: String
+    @Flag(help: "Check every row and report what would happen; write nothing.") var dryRun = false
+    @Option(help: "Where to write refused rows (default: FILE.rejects.csv).") var rejects: String?
+    @Option(help: "Rows per message to the service (1 to 5000).") var batchSize = 2_000
+    @OptionGroup var service: MemberServiceOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard (1...5_000).contains(batchSize) else { throw ValidationError("--batch-size must be 1 to 5000") }
+    }
+
+    func run() async throws {
+        let url = URL(fileURLWithPath: file)
+        guard FileManager.default.isReadableFile(atPath: url.path) else {
+            printError("hearth: cannot read \(file)")
+            throw ExitCode(1)
+        }
+        let rejectsFile = RejectsFile(url: URL(fileURLWithPath: rejects ?? file + ".rejects.csv"))
+        let bar = ProgressBar()
+        let options = service.callOptions(defaultTimeout: nil)
+        let (dryRun, batchSize) = (self.dryRun, self.batchSize)
+        let outcome: EventFileImport.Outcome
+        do {
+            outcome = try await service.withClient { client in
+                try await EventFileImport.run(
+                    file: url, client: client, dryRun: dryRun, callOptions: options, batchSize: batchSize,
+                    onProgress: bar.show, onRejected: { rows in rejectsFile.append(rows) })
+            }
+        } catch let error as MemberCSVLayoutError {
+            bar.finish()
+            printError("hearth: \(error.message)")
+            throw ExitCode(1)
+        } catch {
+            bar.finish()
+            throw error
+        }
+        bar.finish()
+        if let failure = rejectsFile.close() {
+            printError("hearth: \(failure)")
+            throw ExitCode(1)
+        }
+        try output.print(facts: [
+            "rows": "\(outcome.rowsRead)",
+            "accepted": "\(outcome.accepted)",
+            "duplicate": "\(outcome.duplicate)",
+            "rejected": "\(outcome.rejected)",
+            "rejects_file": outcome.rejected > 0 ? rejectsFile.url.path : "",
+            "dry_run": "\(outcome.dryRun)",
+        ])
+    }
+}
+
+struct ListEventsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List events, newest first.")
+
+    @Option(help: "Only this member's events (id).") var member: String?
+    @Option(help: "Only events in this community (id).") var community: String?
+    @Option(help: "Only events of this campaign (id).") var campaign: String?
+    @Option(help: "Only this kind; repeat for several.") var kind: [String] = []
+    @Option(help: "How many at most (1 to 10000).") var limit = 50
+    @OptionGroup var service: MemberServiceOptions
+    @OptionGroup var output: OutputOptions
+
+    static let kinds: [String: Hearth_Common_V1_EventKind] = [
+        "message": .message, "check_in": .checkIn, "share": .share, "referral": .referral, "purchase": .purchase,
+        "campaign_participation": .campaignParticipation, "visit": .visit, "feedback": .feedback, "join": .join,
+        "leave": .leave,
+    ]
+
+    func validate() throws {
+        for name in kind where Self.kinds[name] == nil {
+            throw ValidationError("--kind \(name) is not one of \(Self.kinds.keys.sorted().joined(separator: ", "))")
+        }
+        guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be 1 to 10000") }
+    }
+
+    func run() async throws {
+        var request = Hearth_Member_V1_ListEventsRequest()
+        request.filter.memberID = member ?? ""
+        request.filter.communityID = community ?? ""
+        request.filter.campaignID = campaign ?? ""
+        request.filter.kinds = kind.compactMap { Self.kinds[$0] }
+        request.page.pageSize = Int32(min(limit, 500))
+        let options = service.callOptions
+        let limit = self.limit
+        let events = try await service.withClient { client in
+            var all: [Hearth_Member_V1_Event] = []
+            repeat {
+                let page = try await client.listEvents(request, options: options)
+                all += page.events
+                request.page.cursor = page.page.nextCursor
+            } while !request.page.cursor.isEmpty && all.count < limit
+            return Array(all.prefix(limit))
+        }
+        try output.print(
+            columns: ["id", "member", "kind", "occurred", "amount_fen", "community", "campaign", "key"],
+            rows: events.map { event in
+                [
+                    event.eventID, event.memberID, "\(event.kind)", MemberRows.timestamp(event.occurredAt.date),
+                    event.hasAmountFen ? "\(event.amountFen)" : "", event.communityID, event.campaignID,
+                    event.idempotencyKey,
+                ]
+            })
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import GRPCCore
+import HearthImportClient
+import HearthProtos
+import HearthWire
+import SwiftProtobuf
+import Testing
+
+/// Shorthands for running the file imports in tests.
+enum HearthImportClientRun {
+    static func members(_ file: URL, _ client: Hearth_Member_V1_MemberService.Client<some ClientTransport>)
+        async throws -> MemberFileImport.Outcome
+    {
+        try await MemberFileImport.run(file: file, client: client, dryRun: false, onRejected: { _ in })
+    }
+}
+
+@Suite("member-service: ImportEvents and ListEvents, against PostgreSQL")
+struct EventImportAPITests {
+    @Test func ndjsonAndCSVImportOnceWithRejectsByRow() async throws {
+        try await MemberServiceHarness.with { harness in
+            try await harness.withClient(role: .operator) { client in
+                let wang = try await client.createMember(createRequest(name: "王芳", phone: "13800138000")).member
+                let ndjson = try write(
+                    "\u{FEFF}"
+                        + #"{"phone": "138 0013 8000", "kind": "purchase", "occurred_at": "2026-11-20T14:30:00+08:00", "amount_fen": 12800, "idempotency_key": "order-1"}"#
+                        + "\n"
+                        + #"{"member_id": "\#(wang.memberID)", "kind": "message", "occurred_at": "2026-11-21T09:00:00Z", "idempotency_key": "msg-1", "properties": {"length": 12}}"#
+                        + "\n\n"  // a blank line 3
+                        + #"{"phone": "13900139000", "kind": "visit", "occurred_at": "2026-11-21T09:00:00Z", "idempotency_key": "v-1"}"#
+                        + "\n" + "not json\n"
+                        + #"{"phone": "13800138000", "kind": "purchase", "occurred_at": "2026-11-21T09:00:00Z", "idempotency_key": "order-2"}"#
+                        + "\n"
+                        + #"{"phone": "13800138000", "kind": "purchase", "occurred_at": "yesterday", "amount_fen": 1, "idempotency_key": "order-3"}"#
+                        + "\n", extension: "ndjson")
+                let rejects = Rejects()
+                let first = try await EventFileImport.run(
+                    file: ndjson, client: client, dryRun: false, onRejected: rejects.add)
+                #expect(first.accepted == 2)
+                #expect(first.duplicate == 0)
+                #expect(first.rejected == 4)
+                #expect(
+                    rejects.byRow == [
+                        4: "member_unknown", 5: "json_invalid", 6: "amount_missing", 7: "occurred_at_invalid",
+                    ])
+                let again = try await EventFileImport.run(
+                    file: ndjson, client: client, dryRun: false, onRejected: { _ in })
+                #expect(again.accepted == 0)
+                #expect(again.duplicate == 2)
+
+                let csv = try write(
+                    "phone,kind,occurred_at,amount_fen,idempotency_key\r\n"
+                        + "13800138000,check_in,2026-11-22T08:00:00+08:00,,c-1\r\n"
+                        + "13800138000,purchase,2026-11-22T09:00:00+08:00,500,order-1\r\n"  // a key already used
+                        + "13800138000,dance,2026-11-22T09:00:00+08:00,,d-1\r\n", extension: "csv")
+                let csvRejects = Rejects()
+                let fromCSV = try await EventFileImport.run(
+                    file: csv, client: client, dryRun: false, onRejected: csvRejects.add)
+                #expect(fromCSV.accepted == 1)
+                #expect(fromCSV.duplicate == 1)
+                #expect(csvRejects.byRow == [4: "kind_unknown"])
+
+                var list = Hearth_Member_V1_ListEventsRequest()
+                list.filter.memberID = wang.memberID
+                list.page.pageSize = 2
+                var keys: [String] = []
+                repeat {
+                    let page = try await client.listEvents(list)
+                    keys += page.events.map(\.idempotencyKey)
+                    list.page.cursor = page.page.nextCursor
+                } while !list.page.cursor.isEmpty
+                #expect(keys == ["c-1", "msg-1", "order-1"])  // newest first
+                var purchases = Hearth_Member_V1_ListEventsRequest()
+                purchases.filter.kinds = [.purchase]
+                let bought = try await client.listEvents(purchases).events
+                #expect(bought.map(\.amountFen) == [12_800])
+            }
+        }
+    }
+
+    @Test func dryRunStoresNothing() async throws {
+        try await MemberServiceHarness.with { harness in
+            try await harness.withClient(role: .operator) { client in
+                _ = try await client.createMember(createRequest(name: "王芳", phone: "13800138000"))
+                let file = try write(
+                    #"{"phone": "13800138000", "kind": "visit", "occurred_at": "2026-11-21T09:00:00Z", "idempotency_key": "v-1"}"#
+                        + "\n", extension: "jsonl")
+                let outcome = try await EventFileImport.run(
+                    file: file, client: client, dryRun: true, onRejected: { _ in })
+                #expect(outcome.dryRun)
+                #expect(outcome.accepted == 1)
+                #expect(try await client.listEvents(Hearth_Member_V1_ListEventsRequest()).events.isEmpty)
+            }
+        }
+    }
+
+    func write(_ text: String, extension: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "hearth-events-\(UUID()).\(`extension`)")
+        try Data(text.utf8).write(to: url)
+        return url
+    }
+}
