@@ -15,6 +15,7 @@ public struct MemberAPI: Hearth_Member_V1_MemberService.SimpleServiceProtocol {
     let segments: SegmentStore
     let events: EventStore
     let imports: MemberImportStore
+    let communities: CommunityStore
     /// The region national phone numbers are read in (a tenant setting later; CN for now).
     let phoneRegion: PhoneRegion
     let logger: Logger
@@ -24,6 +25,7 @@ public struct MemberAPI: Hearth_Member_V1_MemberService.SimpleServiceProtocol {
         self.segments = SegmentStore(pool: pool)
         self.events = EventStore(pool: pool)
         self.imports = MemberImportStore(pool: pool)
+        self.communities = CommunityStore(pool: pool)
         self.phoneRegion = .cn
         self.logger = logger
     }

@@ -153,18 +153,6 @@ struct MemberAPITests {
             }
         }
     }
-
-    @Test func methodsNotBuiltYetSaySo() async throws {
-        try await MemberServiceHarness.with { harness in
-            try await harness.withClient { client in
-                let missing = await #expect(throws: RPCError.self) {
-                    try await client.mergeMembers(Hearth_Member_V1_MergeMembersRequest())
-                }
-                #expect(missing?.code == .unimplemented)
-                #expect(missing?.message.contains("MergeMembers") == true)
-            }
-        }
-    }
 }
 
 @Suite("member-service: bulk tagging")

@@ -4,6 +4,7 @@ import HearthDomain
 import HearthProtos
 import HearthRuntime
 import HearthStore
+import HearthWire
 import SwiftProtobuf
 import Testing
 

@@ -60,27 +60,35 @@ struct RecordEventsLoad {
             // One warm-up call opens the connection and the service's database connections.
             _ = try await client.recordEvents(batch(batches + 1))
             let start = ContinuousClock.now
-            let accepted = try await withThrowingTaskGroup(of: Int.self) { group in
-                for caller in 0..<callers {
-                    group.addTask {
-                        var accepted = 0
-                        for index in stride(from: caller, to: requests.count, by: callers) {
-                            let response = try await client.recordEvents(requests[index])
-                            precondition(
-                                response.rejectedCount == 0,
-                                "events were rejected: \(response.results.first(where: { !$0.reasonCode.isEmpty })?.reason ?? "")"
-                            )
-                            accepted += Int(response.acceptedCount)
-                        }
-                        return accepted
-                    }
-                }
-                return try await group.reduce(0, +)
-            }
+            let accepted = try await send(requests, callers: callers, client: client)
             let seconds = (ContinuousClock.now - start) / .seconds(1)
             print(
                 "RecordEvents, \(callers) caller(s), batches of \(batchSize): \(accepted) events in "
                     + String(format: "%.2f s = %.0f events/s", seconds, Double(accepted) / seconds))
+        }
+    }
+
+    /// Sends `requests` over `callers` concurrent callers; returns the events stored.
+    nonisolated static func send<Transport: ClientTransport>(
+        _ requests: [Hearth_Member_V1_RecordEventsRequest], callers: Int,
+        client: Hearth_Member_V1_MemberService.Client<Transport>
+    ) async throws -> Int {
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for caller in 0..<callers {
+                group.addTask {
+                    var accepted = 0
+                    for index in stride(from: caller, to: requests.count, by: callers) {
+                        let response = try await client.recordEvents(requests[index])
+                        guard response.rejectedCount == 0 else {
+                            let reason = response.results.first(where: { !$0.reasonCode.isEmpty })?.reason ?? ""
+                            throw RPCError(code: .internalError, message: "events were rejected: \(reason)")
+                        }
+                        accepted += Int(response.acceptedCount)
+                    }
+                    return accepted
+                }
+            }
+            return try await group.reduce(0, +)
         }
     }
 }

@@ -11,6 +11,8 @@ struct MembersCommand: AsyncParsableCommand {
         subcommands: [
             CreateMemberCommand.self, GetMemberCommand.self, ListMembersCommand.self, DeleteMemberCommand.self,
             RestoreMemberCommand.self, TagMembersCommand.self, UntagMembersCommand.self, ImportMembersCommand.self,
+            LookupMemberCommand.self, IdentityCommand.self, ConsentCommand.self, DuplicatesCommand.self,
+            MergeMembersCommand.self, EraseMemberCommand.self,
         ])
 }
 
