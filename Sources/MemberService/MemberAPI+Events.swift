@@ -40,6 +40,7 @@ extension MemberAPI {
     ) async throws -> [Hearth_Member_V1_EventResult] {
         do {
             var results = [Hearth_Member_V1_EventResult](repeating: .init(), count: inputs.count)
+            let region = try await phoneRegions.region(of: tenant)
             func reject(_ index: Int, _ code: String, _ reason: String) {
                 results[index].outcome = .rejected
                 results[index].reasonCode = code
@@ -59,7 +60,7 @@ extension MemberAPI {
                     ids[index] = id
                 case .identity(let identity):
                     do {
-                        handles[index] = try EventMessages.handle(identity, region: phoneRegion)
+                        handles[index] = try EventMessages.handle(identity, region: region)
                     } catch {
                         reject(index, "identity_invalid", (error as? RPCError)?.message ?? "\(error)")
                     }

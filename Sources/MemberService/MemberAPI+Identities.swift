@@ -12,7 +12,8 @@ extension MemberAPI {
         try await handle {
             let caller = try RPCCaller.current()
             let id = try MemberMessages.memberID(request.memberID)
-            let identity = try MemberIdentityMessages.identity(request.identity, field: "identity", region: phoneRegion)
+            let identity = try MemberIdentityMessages.identity(
+                request.identity, field: "identity", region: try await phoneRegions.region(of: caller.tenant))
             return try await once(
                 "AddIdentity", key: request.idempotencyKey, request: request, tenant: caller.tenant,
                 about: { (_: Hearth_Member_V1_AddIdentityResponse) in [id] }
@@ -37,7 +38,8 @@ extension MemberAPI {
         try await handle {
             let caller = try RPCCaller.current()
             let id = try MemberMessages.memberID(request.memberID)
-            let identity = try MemberIdentityMessages.identity(request.identity, field: "identity", region: phoneRegion)
+            let identity = try MemberIdentityMessages.identity(
+                request.identity, field: "identity", region: try await phoneRegions.region(of: caller.tenant))
             return try await once(
                 "RemoveIdentity", key: request.idempotencyKey, request: request, tenant: caller.tenant,
                 about: { (_: Hearth_Member_V1_RemoveIdentityResponse) in [id] }

@@ -23,6 +23,7 @@ extension MemberAPI {
                     reason: "options_missing")
             }
             let fields = try MemberImportMessages.fields(options.fields)
+            let region = try await phoneRegions.region(of: caller.tenant)
             let defaultSource = try MemberMessages.sourceChannel(options.defaultSourceChannel) ?? .import
             var progress = Hearth_Member_V1_ImportProgress()
             var lastRowNumber = Int64.min
@@ -55,7 +56,7 @@ extension MemberAPI {
                             progress.rowsReceived += 1
                             do {
                                 let row = try MemberImportMessages.row(message, fields: fields)
-                                    .normalised(region: phoneRegion)
+                                    .normalised(region: region)
                                 try await stage(row)
                                 progress.rowsStaged += 1
                             } catch let rejection as ImportRejection {

@@ -47,7 +47,8 @@ extension MemberAPI {
     ) async throws -> Hearth_Member_V1_LookupMemberResponse {
         try await handle {
             let caller = try RPCCaller.current()
-            let identity = try MemberIdentityMessages.identity(request.identity, field: "identity", region: phoneRegion)
+            let identity = try MemberIdentityMessages.identity(
+                request.identity, field: "identity", region: try await phoneRegions.region(of: caller.tenant))
             let full = try MemberIdentityMessages.full(request.view)
             guard let record = try await members.holder(of: identity, tenant: caller.tenant, full: full) else {
                 throw RPCError(code: .notFound, message: "no member of this tenant holds \(identity)")

@@ -16,8 +16,8 @@ public struct MemberAPI: Hearth_Member_V1_MemberService.SimpleServiceProtocol {
     let events: EventStore
     let imports: MemberImportStore
     let communities: CommunityStore
-    /// The region national phone numbers are read in (a tenant setting later; CN for now).
-    let phoneRegion: PhoneRegion
+    /// Where each tenant's national phone numbers are read (its `default_region`).
+    let phoneRegions: TenantPhoneRegions
     let logger: Logger
 
     public init(pool: PostgresPool, logger: Logger = Logger(label: "hearth.member-service")) {
@@ -26,7 +26,7 @@ public struct MemberAPI: Hearth_Member_V1_MemberService.SimpleServiceProtocol {
         self.events = EventStore(pool: pool)
         self.imports = MemberImportStore(pool: pool)
         self.communities = CommunityStore(pool: pool)
-        self.phoneRegion = .cn
+        self.phoneRegions = TenantPhoneRegions(tenants: TenantStore(pool: pool))
         self.logger = logger
     }
 
@@ -35,7 +35,8 @@ public struct MemberAPI: Hearth_Member_V1_MemberService.SimpleServiceProtocol {
     ) async throws -> Hearth_Member_V1_CreateMemberResponse {
         try await handle {
             let caller = try RPCCaller.current()
-            let member = try MemberMessages.newMember(request.profile, tenant: caller.tenant, region: phoneRegion)
+            let member = try MemberMessages.newMember(
+                request.profile, tenant: caller.tenant, region: try await phoneRegions.region(of: caller.tenant))
             var response = Hearth_Member_V1_CreateMemberResponse()
             response.member = MemberMessages.member(try await members.create(member))
             return response
@@ -101,7 +102,8 @@ public struct MemberAPI: Hearth_Member_V1_MemberService.SimpleServiceProtocol {
             }
             var profile = request.profile
             if !fields.contains(.displayName) { profile.displayName = "unchanged" }
-            let values = try MemberMessages.newMember(profile, tenant: caller.tenant, region: phoneRegion)
+            let values = try MemberMessages.newMember(
+                profile, tenant: caller.tenant, region: try await phoneRegions.region(of: caller.tenant))
             guard let member = try await members.update(id, tenant: caller.tenant, fields: fields, from: values) else {
                 throw RPCError(code: .notFound, message: "no member \(id) in this tenant")
             }

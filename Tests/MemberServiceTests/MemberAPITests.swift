@@ -3,6 +3,7 @@ import GRPCCore
 import HearthDomain
 import HearthProtos
 import HearthRuntime
+import HearthStore
 import HearthWire
 import SwiftProtobuf
 import Testing
@@ -226,6 +227,29 @@ struct UpdateAPITests {
                 update.updateMask.paths = ["created_at"]
                 let bad = await #expect(throws: RPCError.self) { try await client.updateMember(update) }
                 #expect(bad?.code == .invalidArgument)
+            }
+        }
+    }
+}
+
+@Suite("member-service: each tenant's phone region")
+struct TenantRegionAPITests {
+    @Test func nationalNumbersAreReadInTheTenantsRegion() async throws {
+        try await MemberServiceHarness.with { harness in
+            let hongKong = try await TenantStore(pool: harness.pool).create(
+                slug: "hk\(UInt32.random(in: 0..<UInt32.max))", name: "Hong Kong shop", region: .hk)
+            try await harness.withClient(tenant: hongKong, role: .operator) { client in
+                let member = try await client.createMember(createRequest(name: "陳大文", phone: "9123 4567")).member
+                #expect(member.profile.phone == "+85291234567")
+                // A mainland number needs its country code there.
+                let mainland = try await client.createMember(createRequest(name: "王芳", phone: "+86 138 0013 8000"))
+                #expect(mainland.member.profile.phone == "+8613800138000")
+            }
+            try await harness.withClient(role: .operator) { client in
+                let refused = await #expect(throws: RPCError.self) {
+                    try await client.createMember(createRequest(name: "陳大文", phone: "9123 4567"))
+                }
+                #expect(refused?.code == .invalidArgument)
             }
         }
     }

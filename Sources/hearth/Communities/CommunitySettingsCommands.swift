@@ -195,15 +195,12 @@ struct ListCommunitiesCommand: AsyncParsableCommand {
         request.includeArchived = includeArchived
         let (options, limit) = (service.callOptions, self.limit)
         let communities = try await service.withClient { client in
-            var communities: [Hearth_Member_V1_Community] = []
-            var request = request
-            repeat {
-                request.page.pageSize = Int32(min(500, limit - communities.count))
-                let page = try await client.listCommunities(request, options: options)
-                communities += page.communities
-                request.page.cursor = page.page.nextCursor
-            } while !request.page.cursor.isEmpty && communities.count < limit
-            return communities
+            try await collectPages(limit: limit) { page in
+                var request = request
+                request.page = page
+                let response = try await client.listCommunities(request, options: options)
+                return (response.communities, response.page)
+            }
         }
         try output.print(columns: CommunityRows.columns, rows: communities.map(CommunityRows.row))
     }

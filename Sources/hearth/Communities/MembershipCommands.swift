@@ -169,15 +169,12 @@ struct ListMembershipsCommand: AsyncParsableCommand {
         request.roles = roles.map(\.value)
         let (options, limit) = (service.callOptions, self.limit)
         let memberships = try await service.withClient { client in
-            var memberships: [Hearth_Member_V1_Membership] = []
-            var request = request
-            repeat {
-                request.page.pageSize = Int32(min(500, limit - memberships.count))
-                let page = try await client.listMemberships(request, options: options)
-                memberships += page.memberships
-                request.page.cursor = page.page.nextCursor
-            } while !request.page.cursor.isEmpty && memberships.count < limit
-            return memberships
+            try await collectPages(limit: limit) { page in
+                var request = request
+                request.page = page
+                let response = try await client.listMemberships(request, options: options)
+                return (response.memberships, response.page)
+            }
         }
         try output.print(columns: MembershipRows.columns, rows: memberships.map(MembershipRows.row))
     }

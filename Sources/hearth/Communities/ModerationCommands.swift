@@ -62,15 +62,12 @@ struct ListModerationActionsCommand: AsyncParsableCommand {
         request.kinds = kinds.map(\.value)
         let (options, limit) = (service.callOptions, self.limit)
         let actions = try await service.withClient { client in
-            var actions: [Hearth_Member_V1_ModerationAction] = []
-            var request = request
-            repeat {
-                request.page.pageSize = Int32(min(500, limit - actions.count))
-                let page = try await client.listModerationActions(request, options: options)
-                actions += page.actions
-                request.page.cursor = page.page.nextCursor
-            } while !request.page.cursor.isEmpty && actions.count < limit
-            return actions
+            try await collectPages(limit: limit) { page in
+                var request = request
+                request.page = page
+                let response = try await client.listModerationActions(request, options: options)
+                return (response.actions, response.page)
+            }
         }
         try output.print(columns: ModerationRows.columns, rows: actions.map(ModerationRows.row))
     }

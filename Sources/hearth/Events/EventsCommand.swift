@@ -106,17 +106,14 @@ struct ListEventsCommand: AsyncParsableCommand {
         request.filter.communityID = community ?? ""
         request.filter.campaignID = campaign ?? ""
         request.filter.kinds = kind.compactMap { Self.kinds[$0] }
-        request.page.pageSize = Int32(min(limit, 500))
-        let options = service.callOptions
-        let limit = self.limit
+        let (options, limit) = (service.callOptions, self.limit)
         let events = try await service.withClient { client in
-            var all: [Hearth_Member_V1_Event] = []
-            repeat {
-                let page = try await client.listEvents(request, options: options)
-                all += page.events
-                request.page.cursor = page.page.nextCursor
-            } while !request.page.cursor.isEmpty && all.count < limit
-            return Array(all.prefix(limit))
+            try await collectPages(limit: limit) { page in
+                var request = request
+                request.page = page
+                let response = try await client.listEvents(request, options: options)
+                return (response.events, response.page)
+            }
         }
         try output.print(
             columns: ["id", "member", "kind", "occurred", "amount_fen", "community", "campaign", "key"],

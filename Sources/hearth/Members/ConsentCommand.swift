@@ -88,15 +88,12 @@ struct ConsentHistoryCommand: AsyncParsableCommand {
         request.channel = channel?.message ?? .unspecified
         let (options, limit) = (service.callOptions, self.limit)
         let changes = try await service.withClient { client in
-            var changes: [Hearth_Member_V1_ConsentChange] = []
-            var request = request
-            repeat {
-                request.page.pageSize = Int32(min(500, limit - changes.count))
-                let page = try await client.listConsentChanges(request, options: options)
-                changes += page.changes
-                request.page.cursor = page.page.nextCursor
-            } while !request.page.cursor.isEmpty && changes.count < limit
-            return changes
+            try await collectPages(limit: limit) { page in
+                var request = request
+                request.page = page
+                let response = try await client.listConsentChanges(request, options: options)
+                return (response.changes, response.page)
+            }
         }
         try output.print(columns: ConsentRows.columns, rows: changes.map(ConsentRows.row))
     }

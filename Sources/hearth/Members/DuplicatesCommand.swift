@@ -22,15 +22,12 @@ struct DuplicatesCommand: AsyncParsableCommand {
         request.memberID = memberID ?? ""
         let (options, limit) = (service.callOptions, self.limit)
         let groups = try await service.withClient { client in
-            var groups: [Hearth_Member_V1_DuplicateGroup] = []
-            var request = request
-            repeat {
-                request.page.pageSize = Int32(min(500, limit - groups.count))
-                let page = try await client.findDuplicates(request, options: options)
-                groups += page.groups
-                request.page.cursor = page.page.nextCursor
-            } while !request.page.cursor.isEmpty && groups.count < limit
-            return groups
+            try await collectPages(limit: limit) { page in
+                var request = request
+                request.page = page
+                let response = try await client.findDuplicates(request, options: options)
+                return (response.groups, response.page)
+            }
         }
         try output.print(
             columns: ["survivor", "others", "shared"],

@@ -116,15 +116,12 @@ struct ListMembersCommand: AsyncParsableCommand {
         request.filter.includeDeleted = includeDeleted
         let (options, limit) = (service.callOptions, self.limit)
         let members = try await service.withClient { client in
-            var members: [Hearth_Member_V1_Member] = []
-            var request = request
-            repeat {
-                request.page.pageSize = Int32(min(500, limit - members.count))
-                let page = try await client.listMembers(request, options: options)
-                members += page.members
-                request.page.cursor = page.page.nextCursor
-            } while !request.page.cursor.isEmpty && members.count < limit
-            return members
+            try await collectPages(limit: limit) { page in
+                var request = request
+                request.page = page
+                let response = try await client.listMembers(request, options: options)
+                return (response.members, response.page)
+            }
         }
         try output.print(columns: MemberRows.columns, rows: members.map(MemberRows.row))
     }

@@ -109,15 +109,12 @@ struct ListSegmentsCommand: AsyncParsableCommand {
         request.query = query ?? ""
         let options = service.callOptions
         let segments = try await service.withClient { client in
-            var all: [Hearth_Member_V1_Segment] = []
-            var request = request
-            request.page.pageSize = 500
-            repeat {
-                let page = try await client.listSegments(request, options: options)
-                all += page.segments
-                request.page.cursor = page.page.nextCursor
-            } while !request.page.cursor.isEmpty
-            return all
+            try await collectPages(limit: .max) { page in
+                var request = request
+                request.page = page
+                let response = try await client.listSegments(request, options: options)
+                return (response.segments, response.page)
+            }
         }
         try output.print(columns: SegmentRows.columns, rows: segments.map(SegmentRows.row))
     }

@@ -19,10 +19,21 @@ struct CreateTenantCommand: AsyncParsableCommand {
     @Option(help: "Display name.") var name: String
     @Option(name: .customLong("time-zone"), help: "IANA time zone of the tenant's schedules.")
     var timeZone: String = "Asia/Shanghai"
+    @Option(help: "Where national phone numbers without a country code are read: CN, HK, MO, TW or US.")
+    var region: String = "CN"
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        guard PhoneRegion(code: region.uppercased()) != nil else {
+            throw ValidationError(
+                "--region \(region) is not one Hearth reads phones in: \(PhoneRegion.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
+        }
+    }
+
     func run() async throws {
+        let region = self.region.uppercased()
         try await runReportingFailures {
             let connection = try await database.connect()
             let rows: PostgresRows
@@ -31,14 +42,14 @@ struct CreateTenantCommand: AsyncParsableCommand {
                 rows = try await connection.query(
                     """
                     WITH inserted AS (
-                        INSERT INTO tenants (tenant_id, slug, name, time_zone)
-                        VALUES (\(UUID()), \(slug), \(name), \(timeZone))
+                        INSERT INTO tenants (tenant_id, slug, name, time_zone, default_region)
+                        VALUES (\(UUID()), \(slug), \(name), \(timeZone), \(region))
                         ON CONFLICT (slug) DO NOTHING
-                        RETURNING tenant_id, slug, name, time_zone, true AS created
+                        RETURNING tenant_id, slug, name, time_zone, default_region, true AS created
                     )
                     SELECT * FROM inserted
                     UNION ALL
-                    SELECT tenant_id, slug, name, time_zone, false FROM tenants
+                    SELECT tenant_id, slug, name, time_zone, default_region, false FROM tenants
                     WHERE slug = \(slug) AND NOT EXISTS (SELECT 1 FROM inserted)
                     """)
             } catch {
@@ -52,7 +63,8 @@ struct CreateTenantCommand: AsyncParsableCommand {
                 "slug": try row.decode(String.self, at: 1),
                 "name": try row.decode(String.self, at: 2),
                 "time_zone": try row.decode(String.self, at: 3),
-                "created": try row.decode(Bool.self, at: 4) ? "yes" : "no (the slug existed)",
+                "region": try row.decode(String.self, at: 4),
+                "created": try row.decode(Bool.self, at: 5) ? "yes" : "no (the slug existed)",
             ])
         }
     }
@@ -69,18 +81,20 @@ struct ListTenantsCommand: AsyncParsableCommand {
             let connection = try await database.connect()
             let rows: PostgresRows
             do {
-                rows = try await connection.query("SELECT tenant_id, slug, name, time_zone FROM tenants ORDER BY slug")
+                rows = try await connection.query(
+                    "SELECT tenant_id, slug, name, time_zone, default_region FROM tenants ORDER BY slug")
             } catch {
                 await connection.close()
                 throw error
             }
             await connection.close()
             try output.print(
-                columns: ["tenant_id", "slug", "name", "time_zone"],
+                columns: ["tenant_id", "slug", "name", "time_zone", "region"],
                 rows: try rows.map { row in
                     [
                         TenantID(try row.decode(UUID.self, at: 0)).description, try row.decode(String.self, at: 1),
                         try row.decode(String.self, at: 2), try row.decode(String.self, at: 3),
+                        try row.decode(String.self, at: 4),
                     ]
                 })
         }
