@@ -124,6 +124,7 @@ let package = Package(
         .target(
             name: "HearthImportClient",
             dependencies: [
+                "HearthDomain",
                 "HearthProtos",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),

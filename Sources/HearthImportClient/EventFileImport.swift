@@ -1,5 +1,6 @@
 public import Foundation
 public import GRPCCore
+import HearthDomain
 public import HearthProtos
 import SwiftProtobuf
 
@@ -87,7 +88,7 @@ enum EventRowMapping {
             .refused(FileImportStream.rejectedRow(number, field: field, code: code, reason: reason))
         }
         func value(_ name: String) -> String? {
-            guard let text = values[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            guard let text = values[name]?.trimmedOfWhitespace, !text.isEmpty else { return nil }
             return text
         }
         var event = Hearth_Member_V1_EventInput()

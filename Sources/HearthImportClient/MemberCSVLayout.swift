@@ -1,4 +1,5 @@
 import Foundation
+import HearthDomain
 public import HearthProtos
 public import SwiftProtobuf
 
@@ -113,7 +114,7 @@ public struct MemberCSVLayout: Sendable {
         row.rowNumber = record.number
         for (column, raw) in zip(columns, record.fields) {
             guard let column else { continue }
-            let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = raw.trimmedOfWhitespace
             guard !value.isEmpty else { continue }
             switch column {
             case .displayName: row.profile.displayName = value
@@ -168,7 +169,7 @@ public struct MemberCSVLayout: Sendable {
     /// Labels in one cell, separated by semicolons, commas or 、 (ASCII or full-width).
     static func labels(_ cell: String) -> [String] {
         cell.split(whereSeparator: { ";,|、，；".contains($0) })
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .map(\.trimmedOfWhitespace).filter { !$0.isEmpty }
     }
 
     static let sourceChannels: [String: Hearth_Common_V1_SourceChannel] = [

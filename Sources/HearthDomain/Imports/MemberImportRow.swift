@@ -102,7 +102,7 @@ public struct MemberImportRow: Sendable, Hashable {
 
     static func nonBlank(_ value: String?) -> String? {
         guard let value else { return nil }
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = value.trimmedOfWhitespace
         return trimmed.isEmpty ? nil : trimmed
     }
 
