@@ -13,6 +13,19 @@ public struct MemberEvent: Hashable, Sendable, Codable {
     public var campaignID: UUID?
     /// Chosen by the sender (e.g. the order id or the IM message id); unique per tenant.
     public var idempotencyKey: String
+    /// Feedback events only: whether it raises an issue or closes one.
+    public var feedback: Feedback?
+    /// Kind-specific facts as a JSON object of at most 8 KiB (a message's length, a share's target).
+    public var propertiesJSON: Data?
+
+    /// Where a feedback event stands: raised, or closing the one raised under `openKey`.
+    public enum Feedback: Hashable, Sendable, Codable {
+        case open
+        case resolved(openKey: String)
+    }
+
+    /// Largest `propertiesJSON` an event may carry.
+    public static let maximumPropertiesSize = 8 * 1024
 
     public init(
         id: EventID = EventID(),
@@ -23,7 +36,9 @@ public struct MemberEvent: Hashable, Sendable, Codable {
         amountFen: Int64? = nil,
         communityID: UUID? = nil,
         campaignID: UUID? = nil,
-        idempotencyKey: String
+        idempotencyKey: String,
+        feedback: Feedback? = nil,
+        propertiesJSON: Data? = nil
     ) {
         self.id = id
         self.tenantID = tenantID
@@ -34,12 +49,33 @@ public struct MemberEvent: Hashable, Sendable, Codable {
         self.communityID = communityID
         self.campaignID = campaignID
         self.idempotencyKey = idempotencyKey
+        self.feedback = feedback
+        self.propertiesJSON = propertiesJSON
     }
 
-    /// A purchase carries a non-negative amount; nothing else carries one.
+    /// A purchase carries a non-negative amount and nothing else carries one; feedback says
+    /// whether it opens or resolves, and nothing else does.
     public func validate() throws(DomainError) {
         guard !idempotencyKey.isEmpty, idempotencyKey.utf8.count <= 200 else {
             throw DomainError(code: .invalidArgument, message: "an event needs an idempotency key of 1 to 200 bytes")
+        }
+        switch (kind, feedback) {
+        case (.feedback, nil):
+            throw DomainError(code: .invalidArgument, message: "a feedback event says whether it is open or resolved")
+        case (.feedback, .resolved(let key)) where key.isEmpty || key.utf8.count > 200:
+            throw DomainError(
+                code: .invalidArgument, message: "a resolved feedback names the idempotency key of the open one")
+        case (.feedback, _), (_, nil): break
+        case (_, .some):
+            throw DomainError(
+                code: .invalidArgument, message: "only feedback events are open or resolved, not \(kind.rawValue)")
+        }
+        if let propertiesJSON, propertiesJSON.count > Self.maximumPropertiesSize {
+            throw DomainError(
+                code: .invalidArgument,
+                message:
+                    "event properties may take \(Self.maximumPropertiesSize) bytes as JSON, these take \(propertiesJSON.count)"
+            )
         }
         switch (kind, amountFen) {
         case (.purchase, .none):

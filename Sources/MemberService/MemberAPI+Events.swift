@@ -155,12 +155,30 @@ enum EventMessages {
             }
             return id
         }
+        let feedback: MemberEvent.Feedback?
+        switch input.feedbackStatus {
+        case .unspecified: feedback = kind == .feedback ? .open : nil
+        case .open: feedback = .open
+        case .resolved: feedback = .resolved(openKey: input.resolvesIdempotencyKey)
+        case .UNRECOGNIZED(let value): throw invalid("feedback_status_invalid", "feedback status \(value) is unknown")
+        }
+        if !input.resolvesIdempotencyKey.isEmpty, input.feedbackStatus != .resolved {
+            throw invalid("resolves_unexpected", "only a resolved feedback names the key it resolves")
+        }
+        var properties: Data?
+        if input.hasProperties, !input.properties.fields.isEmpty {
+            do {
+                properties = try input.properties.jsonUTF8Data()
+            } catch {
+                throw invalid("properties_invalid", "the event's properties cannot be written as JSON: \(error)")
+            }
+        }
         let event = MemberEvent(
             tenantID: tenant, memberID: member, kind: kind, occurredAt: input.occurredAt.date,
             amountFen: input.hasAmountFen ? input.amountFen : nil,
             communityID: try optionalID(input.communityID, "community_id"),
             campaignID: try optionalID(input.campaignID, "campaign_id"),
-            idempotencyKey: input.idempotencyKey)
+            idempotencyKey: input.idempotencyKey, feedback: feedback, propertiesJSON: properties)
         do {
             try event.validate()
         } catch {

@@ -125,6 +125,16 @@ extension EventMessages {
         message.communityID = event.communityID?.uuidString.lowercased() ?? ""
         message.campaignID = event.campaignID?.uuidString.lowercased() ?? ""
         message.idempotencyKey = event.idempotencyKey
+        switch event.feedback {
+        case .open: message.feedbackStatus = .open
+        case .resolved(let key):
+            message.feedbackStatus = .resolved
+            message.resolvesIdempotencyKey = key
+        case nil: break
+        }
+        if let json = event.propertiesJSON, let properties = try? Google_Protobuf_Struct(jsonUTF8Data: json) {
+            message.properties = properties
+        }
         return message
     }
 

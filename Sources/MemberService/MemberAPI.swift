@@ -49,11 +49,13 @@ public struct MemberAPI: Hearth_Member_V1_MemberService.SimpleServiceProtocol {
         try await handle {
             let caller = try RPCCaller.current()
             let id = try MemberMessages.memberID(request.memberID)
-            guard let member = try await members.member(id, tenant: caller.tenant) else {
+            let full = try MemberIdentityMessages.full(request.view)
+            // Deleted, erased and merged members are answered too, with their state fields set.
+            guard let record = try await members.records([id], tenant: caller.tenant, full: full)[id] else {
                 throw RPCError(code: .notFound, message: "no member \(id) in this tenant")
             }
             var response = Hearth_Member_V1_GetMemberResponse()
-            response.member = MemberMessages.member(member)
+            response.member = MemberIdentityMessages.member(record)
             return response
         }
     }

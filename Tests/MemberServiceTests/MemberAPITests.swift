@@ -25,7 +25,10 @@ struct MemberAPITests {
 
                 var get = Hearth_Member_V1_GetMemberRequest()
                 get.memberID = wang.memberID
-                #expect(try await client.getMember(get).member == wang)
+                let got = try await client.getMember(get).member
+                #expect(got.memberID == wang.memberID)
+                #expect(got.profile == wang.profile)
+                #expect(got.hasUpdatedAt)
 
                 let all = try await client.listMembers(Hearth_Member_V1_ListMembersRequest())
                 #expect(all.members.map(\.memberID) == [li.memberID, wang.memberID])  // newest first

@@ -32,11 +32,9 @@ extension EventStore {
         tenant: TenantID, matching query: EventQuery, after cursor: EventCursor?, limit: Int
     ) async throws -> (events: [MemberEvent], more: Bool) {
         let limit = max(1, min(limit, 500))
-        var statement = PostgresQuery(
-            """
-            SELECT event_id, member_id, kind, occurred_at, amount_fen, community_id, campaign_id, idempotency_key
-            FROM events WHERE tenant_id = $1
-            """)
+        // Built as a String first: interpolating into a PostgresQuery literal would bind the columns.
+        let select = "SELECT " + MemberEvent.columns + " FROM events WHERE tenant_id = $1"
+        var statement = PostgresQuery(select)
         statement.binds = [tenant.rawValue.postgresBind]
         if let member = query.member { statement.sql += " AND member_id = \(statement.bind(member.rawValue))" }
         if let community = query.community { statement.sql += " AND community_id = \(statement.bind(community))" }
@@ -58,9 +56,16 @@ extension EventStore {
 }
 
 extension MemberEvent {
-    /// Reads `event_id, member_id, kind, occurred_at, amount_fen, community_id, campaign_id,
-    /// idempotency_key`; a hard-deleted member's events keep no member and are skipped by callers
-    /// that need one.
+    /// The columns ``init(row:tenant:)`` reads: the feedback state is kept in `properties` and
+    /// read back out of it.
+    static let columns = """
+        event_id, member_id, kind, occurred_at, amount_fen, community_id, campaign_id, idempotency_key,
+        properties->>'feedback_status', properties->>'resolves_idempotency_key',
+        (properties - 'feedback_status' - 'resolves_idempotency_key')::text
+        """
+
+    /// Reads a row selected with ``columns``; a hard-deleted member's events keep no member and
+    /// read as the nil member id.
     init(row: PostgresRow, tenant: TenantID) throws {
         let kindText = try row.decode(String.self, at: 2)
         guard let kind = EventKind(rawValue: kindText) else {
@@ -76,6 +81,18 @@ extension MemberEvent {
             amountFen: try row.decode(Int64?.self, at: 4),
             communityID: try row.decode(UUID?.self, at: 5),
             campaignID: try row.decode(UUID?.self, at: 6),
-            idempotencyKey: try row.decode(String.self, at: 7))
+            idempotencyKey: try row.decode(String.self, at: 7),
+            feedback: try Self.feedback(
+                status: row.decode(String?.self, at: 8), resolves: row.decode(String?.self, at: 9)),
+            propertiesJSON: try row.decode(String.self, at: 10).utf8.elementsEqual("{}".utf8)
+                ? nil : Data(try row.decode(String.self, at: 10).utf8))
+    }
+
+    static func feedback(status: String?, resolves: String?) -> Feedback? {
+        switch status {
+        case "open": .open
+        case "resolved": .resolved(openKey: resolves ?? "")
+        default: nil
+        }
     }
 }

@@ -59,27 +59,68 @@ public struct EventStore: Sendable {
         -> [String: (eventID: EventID, stored: Bool)]
     {
         try await pool.withTenant(tenant) { connection in
+            // Members whose totals change are locked in id order first, so two batches about the
+            // same members queue instead of deadlocking.
+            try await connection.query(
+                """
+                SELECT 1 FROM members WHERE tenant_id = \(tenant.rawValue) AND member_id = ANY(\(events.map(\.memberID.rawValue)))
+                ORDER BY member_id FOR NO KEY UPDATE
+                """)
+            let properties = events.map { event in event.propertiesJSON.map { String(decoding: $0, as: UTF8.self) } }
+            let feedback = events.map { event -> String? in
+                switch event.feedback {
+                case .open: "open"
+                case .resolved: "resolved"
+                case nil: nil
+                }
+            }
+            let resolves = events.map { event -> String? in
+                if case .resolved(let key) = event.feedback { key } else { nil }
+            }
             let inserted = try await connection.query(
                 """
                 WITH input AS (
                     SELECT * FROM unnest(
                         \(events.map(\.id.rawValue)), \(events.map(\.memberID.rawValue)), \(events.map(\.kind.rawValue)),
                         \(events.map(\.occurredAt)), \(events.map(\.amountFen)), \(events.map(\.communityID)),
-                        \(events.map(\.campaignID)), \(events.map(\.idempotencyKey))
-                    ) AS i (event_id, member_id, kind, occurred_at, amount_fen, community_id, campaign_id, idempotency_key)
+                        \(events.map(\.campaignID)), \(events.map(\.idempotencyKey)), \(properties), \(feedback), \(resolves)
+                    ) AS i (event_id, member_id, kind, occurred_at, amount_fen, community_id, campaign_id, idempotency_key,
+                            properties, feedback_status, resolves_idempotency_key)
                 ),
                 fresh AS (
                     INSERT INTO event_keys (tenant_id, idempotency_key, event_id, occurred_at)
                     SELECT \(tenant.rawValue), idempotency_key, event_id, occurred_at FROM input
                     ON CONFLICT DO NOTHING
                     RETURNING event_id
+                ),
+                stored AS (
+                    INSERT INTO events (tenant_id, event_id, member_id, kind, occurred_at, amount_fen, community_id,
+                                        campaign_id, idempotency_key, properties)
+                    SELECT \(tenant.rawValue), i.event_id, i.member_id, i.kind, i.occurred_at, i.amount_fen, i.community_id,
+                           i.campaign_id, i.idempotency_key,
+                           coalesce(i.properties::jsonb, '{}')
+                               || jsonb_strip_nulls(jsonb_build_object('feedback_status', i.feedback_status,
+                                                                       'resolves_idempotency_key', i.resolves_idempotency_key))
+                    FROM input i JOIN fresh USING (event_id)
+                    RETURNING event_id, member_id, kind, occurred_at, amount_fen
+                ),
+                -- The figures operators see on a member move with every event stored, in the same
+                -- transaction, so they never disagree with the log.
+                totals AS (
+                    UPDATE members m
+                    SET total_spend_fen = m.total_spend_fen + t.spend,
+                        order_count = m.order_count + t.orders,
+                        last_purchase_at = greatest(m.last_purchase_at, t.last_purchase),
+                        last_active_at = greatest(m.last_active_at, t.last_active)
+                    FROM (SELECT member_id,
+                                 coalesce(sum(amount_fen) FILTER (WHERE kind = 'purchase'), 0) AS spend,
+                                 count(*) FILTER (WHERE kind = 'purchase') AS orders,
+                                 max(occurred_at) FILTER (WHERE kind = 'purchase') AS last_purchase,
+                                 max(occurred_at) AS last_active
+                          FROM stored GROUP BY member_id) t
+                    WHERE m.tenant_id = \(tenant.rawValue) AND m.member_id = t.member_id
                 )
-                INSERT INTO events (tenant_id, event_id, member_id, kind, occurred_at, amount_fen, community_id,
-                                    campaign_id, idempotency_key)
-                SELECT \(tenant.rawValue), i.event_id, i.member_id, i.kind, i.occurred_at, i.amount_fen, i.community_id,
-                       i.campaign_id, i.idempotency_key
-                FROM input i JOIN fresh USING (event_id)
-                RETURNING event_id
+                SELECT event_id FROM stored
                 """)
             let storedNow = Set(try inserted.map { try $0.decode(UUID.self, at: 0) })
             let standing = try await connection.query(
@@ -99,31 +140,12 @@ public struct EventStore: Sendable {
 
     /// A member's events, newest first.
     public func events(of member: MemberID, tenant: TenantID, limit: Int = 1000) async throws -> [MemberEvent] {
-        try await pool.withTenant(tenant) { connection in
-            let rows = try await connection.query(
-                """
-                SELECT event_id, member_id, kind, occurred_at, amount_fen, community_id, campaign_id, idempotency_key
-                FROM events
-                WHERE tenant_id = \(tenant.rawValue) AND member_id = \(member.rawValue)
-                ORDER BY occurred_at DESC, event_id
-                LIMIT \(max(1, min(limit, 100_000)))
-                """)
-            return try rows.map { row in
-                let kindText = try row.decode(String.self, at: 2)
-                guard let kind = EventKind(rawValue: kindText) else {
-                    throw PostgresError(code: .decodingFailed, message: "unknown event kind \"\(kindText)\"")
-                }
-                return MemberEvent(
-                    id: EventID(try row.decode(UUID.self, at: 0)),
-                    tenantID: tenant,
-                    memberID: MemberID(try row.decode(UUID.self, at: 1)),
-                    kind: kind,
-                    occurredAt: try row.decode(Date.self, at: 3),
-                    amountFen: try row.decode(Int64?.self, at: 4),
-                    communityID: try row.decode(UUID?.self, at: 5),
-                    campaignID: try row.decode(UUID?.self, at: 6),
-                    idempotencyKey: try row.decode(String.self, at: 7))
-            }
+        var statement = PostgresQuery(
+            "SELECT " + MemberEvent.columns + " FROM events WHERE tenant_id = $1 AND member_id = $2")
+        statement.binds = [tenant.rawValue.postgresBind, member.rawValue.postgresBind]
+        statement.sql += " ORDER BY occurred_at DESC, event_id LIMIT \(max(1, min(limit, 100_000)))"
+        return try await pool.withTenant(tenant) { connection in
+            try await connection.query(statement).map { try MemberEvent(row: $0, tenant: tenant) }
         }
     }
 }

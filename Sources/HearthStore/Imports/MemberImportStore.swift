@@ -59,6 +59,9 @@ public struct MemberImportStore: Sendable {
         feed: (_ stage: (MemberImportRow) async throws -> Void) async throws -> Void,
         onRejected: ([ImportRejection]) async throws -> Void
     ) async throws -> MemberImportOutcome {
+        // Each statement works on the whole file: a million rows take longer than the 30 seconds
+        // an ordinary call may.
+        try await connection.executeScript("SET LOCAL statement_timeout = '30min'")
         try await connection.executeScript(MemberImportSQL.createStaging)
         try await connection.copyIn(MemberImportSQL.copyColumns) { writer in
             try await feed { row in try await Self.write(row, to: writer) }

@@ -116,6 +116,8 @@ extension SegmentStore {
         try Segment.validate(name: name)
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         return try await pool.withTenant(tenant, isolation: .repeatableRead) { connection in
+            // Freezing a million members is one long statement.
+            try await connection.query("SET LOCAL statement_timeout = '10min'")
             try await connection.query("SET LOCAL jit = off")
             try await connection.query("SET LOCAL work_mem = '64MB'")
             guard
