@@ -37,9 +37,8 @@ enum MemberImportSQL {
                             consent_sms, consent_im, consent_phone) FROM STDIN
         """
 
-    /// The handle columns of the staging table with the identity kind each holds, in the order a
-    /// row is matched by them: the phone first, then the IM ids.
-    static let handles = [("phone", "phone"), ("wechat", "wechat"), ("qq", "qq"), ("dingtalk", "dingtalk")]
+    /// The handle columns of the staging table, each named as the identity kind it holds.
+    static let handleColumns = ["phone", "wechat", "qq", "dingtalk"]
 
     /// Refuses every row that repeats a handle of an earlier row of the file.
     static func duplicateInFile(_ column: String) -> String {
@@ -53,28 +52,41 @@ enum MemberImportSQL {
         """
     }
 
-    /// Finds the member a row names: the first of its handles that someone holds decides.
-    static func matchBy(_ column: String, kind: String) -> String {
-        """
-        UPDATE member_import s SET member_id = i.member_id
-        FROM member_identities i
-        WHERE s.member_id IS NULL AND s.reject_code IS NULL AND s.\(column) IS NOT NULL
-          AND i.tenant_id = $1 AND i.kind = '\(kind)' AND i.value = s.\(column)
-        """
-    }
-
-    /// Refuses a row whose handles name two different members: importing it would have to pick one.
-    static func conflictBy(_ column: String, kind: String) -> String {
-        """
+    /// Finds the member each row names, in one pass over the handles' index: the first of its
+    /// handles (phone, then the IM ids) that someone holds decides, and a row whose handles name
+    /// two different members is refused, since importing it would have to pick one.
+    static let match = """
+        WITH hits AS (
+            SELECT s.row_number, 1 AS priority, 'phone' AS kind, s.phone AS value, i.member_id
+            FROM member_import s JOIN member_identities i ON i.tenant_id = $1 AND i.kind = 'phone' AND i.value = s.phone
+            WHERE s.reject_code IS NULL
+            UNION ALL
+            SELECT s.row_number, 2, 'wechat', s.wechat, i.member_id
+            FROM member_import s JOIN member_identities i ON i.tenant_id = $1 AND i.kind = 'wechat' AND i.value = s.wechat
+            WHERE s.reject_code IS NULL
+            UNION ALL
+            SELECT s.row_number, 3, 'qq', s.qq, i.member_id
+            FROM member_import s JOIN member_identities i ON i.tenant_id = $1 AND i.kind = 'qq' AND i.value = s.qq
+            WHERE s.reject_code IS NULL
+            UNION ALL
+            SELECT s.row_number, 4, 'dingtalk', s.dingtalk, i.member_id
+            FROM member_import s JOIN member_identities i ON i.tenant_id = $1 AND i.kind = 'dingtalk' AND i.value = s.dingtalk
+            WHERE s.reject_code IS NULL
+        ), matched AS (
+            SELECT row_number,
+                   (array_agg(member_id ORDER BY priority))[1] AS member_id,
+                   count(DISTINCT member_id) AS members,
+                   string_agg(kind || ' ' || value || ' belongs to member ' || member_id, '; ' ORDER BY priority) AS holders
+            FROM hits GROUP BY row_number
+        )
         UPDATE member_import s
-        SET reject_field = '\(column)', reject_code = 'identity_conflict',
-            reject_reason = '\(kind) ' || s.\(column) || ' belongs to member ' || i.member_id
-                || ', but the row''s other handles name member ' || s.member_id
-        FROM member_identities i
-        WHERE s.member_id IS NOT NULL AND s.reject_code IS NULL AND s.\(column) IS NOT NULL
-          AND i.tenant_id = $1 AND i.kind = '\(kind)' AND i.value = s.\(column) AND i.member_id <> s.member_id
+        SET member_id = m.member_id,
+            reject_field = CASE WHEN m.members > 1 THEN 'identities' END,
+            reject_code = CASE WHEN m.members > 1 THEN 'identity_conflict' END,
+            reject_reason = CASE WHEN m.members > 1 THEN 'the row names two members: ' || m.holders END
+        FROM matched m
+        WHERE s.row_number = m.row_number
         """
-    }
 
     /// Refuses a row matched by an IM id that brings a phone other than the member's own: an
     /// import does not silently swap a member's primary phone.

@@ -71,15 +71,12 @@ public struct MemberImportStore: Sendable {
         func run(_ sql: String) async throws {
             try await connection.query(PostgresQuery(sql, binds: tenantBind))
         }
-        for (column, _) in MemberImportSQL.handles {
+        for column in MemberImportSQL.handleColumns {
             try await run(MemberImportSQL.duplicateInFile(column))
         }
-        for (column, kind) in MemberImportSQL.handles {
-            try await run(MemberImportSQL.matchBy(column, kind: kind))
-        }
-        for (column, kind) in MemberImportSQL.handles {
-            try await run(MemberImportSQL.conflictBy(column, kind: kind))
-        }
+        try await run(MemberImportSQL.match)
+        // The matches changed most rows: fresh statistics keep the joins below hash joins.
+        try await connection.executeScript("ANALYZE member_import")
         try await run(MemberImportSQL.phoneConflict)
         try await run(MemberImportSQL.deadMembers)
         try await run(MemberImportSQL.sameMemberTwice)
