@@ -119,6 +119,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The channels campaign messages go out through (log, webhook, WeCom and DingTalk robots,
+        // SMS gateways), each an adapter with retries and every attempt reported.
+        .target(
+            name: "HearthChannels",
+            dependencies: [
+                "CLibSSL",
+                "HearthDomain",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The client side of bulk imports: reads operators' files in constant memory and streams
         // them to the import RPCs (used by `hearth` and by the import tests).
         .target(
@@ -179,6 +190,17 @@ let package = Package(
         .testTarget(
             name: "HearthDomainTests",
             dependencies: ["HearthDomain"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HearthChannelsTests",
+            dependencies: [
+                "HearthChannels",
+                "HearthDomain",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
