@@ -159,6 +159,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "CampaignService",
+            dependencies: [
+                "HearthChannels",
+                "HearthDomain",
+                "HearthPostgres",
+                "HearthProtos",
+                "HearthRuntime",
+                "HearthStore",
+                "HearthWire",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executables
         .executableTarget(
             name: "member-service",
@@ -231,6 +248,24 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CampaignServiceTests",
+            dependencies: [
+                "CampaignService",
+                "MemberService",
+                "HearthChannels",
+                "HearthDomain",
+                "HearthPostgres",
+                "HearthProtos",
+                "HearthRuntime",
+                "HearthStore",
+                "HearthTestSupport",
+                "HearthWire",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -93,17 +93,21 @@ public struct DeliveryOutbox: Sendable {
         return try await pool.withTenant(tenant) { connection in
             try await connection.query(
                 """
+                WITH due AS MATERIALIZED (
+                    -- Evaluated once: the rows this claim locked are exactly the rows it updates.
+                    SELECT x.tenant_id, x.delivery_id FROM deliveries x
+                    JOIN campaigns c ON c.tenant_id = x.tenant_id AND c.campaign_id = x.campaign_id
+                    WHERE x.tenant_id = \(tenant.rawValue) AND c.status = 'running'
+                      AND ((x.status = 'pending' AND (x.not_before IS NULL OR x.not_before <= now()))
+                           OR (x.status = 'claimed' AND x.claimed_until < now()))
+                    ORDER BY x.created_at, x.delivery_id
+                    LIMIT \(max(1, min(limit, 10_000)))
+                    FOR UPDATE OF x SKIP LOCKED
+                )
                 UPDATE deliveries d
                 SET status = 'claimed', claimed_by = \(sender), claimed_until = now() + make_interval(secs => \(seconds)),
                     attempts = d.attempts + 1
-                FROM (SELECT x.tenant_id, x.delivery_id FROM deliveries x
-                      JOIN campaigns c ON c.tenant_id = x.tenant_id AND c.campaign_id = x.campaign_id
-                      WHERE x.tenant_id = \(tenant.rawValue) AND c.status = 'running'
-                        AND ((x.status = 'pending' AND (x.not_before IS NULL OR x.not_before <= now()))
-                             OR (x.status = 'claimed' AND x.claimed_until < now()))
-                      ORDER BY x.created_at, x.delivery_id
-                      LIMIT \(max(1, min(limit, 10_000)))
-                      FOR UPDATE OF x SKIP LOCKED) due
+                FROM due
                 WHERE d.tenant_id = due.tenant_id AND d.delivery_id = due.delivery_id
                 RETURNING d.delivery_id, d.campaign_id, d.occurrence_id, d.phase, d.message_index, d.member_id, d.channel,
                           d.attempts

@@ -5,6 +5,9 @@
 -- campaigns.messages: what each phase says, and when.
 
 ALTER TABLE campaigns ADD COLUMN messages jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(messages) = 'array');
+-- Why it was paused or cancelled, and since when it is paused (resuming skips what fell due meanwhile).
+ALTER TABLE campaigns ADD COLUMN status_reason text CHECK (char_length(status_reason) <= 2000);
+ALTER TABLE campaigns ADD COLUMN paused_at timestamptz;
 COMMENT ON COLUMN campaigns.messages IS
     'The phase messages in order: phase, timing relative to the occurrence, text or SMS template, channels.';
 

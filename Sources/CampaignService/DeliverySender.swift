@@ -1,0 +1,136 @@
+public import Foundation
+public import HearthChannels
+public import HearthDomain
+public import HearthStore
+public import Logging
+
+/// Sends what the outbox holds: claims due deliveries under a lease, applies the send-time rules
+/// (the member still exists and consents, quiet hours, the frequency cap), sends through the
+/// channel's adapter with the delivery id as idempotency key, and records the outcome and every
+/// attempt. A sender that dies leaves its claims to expire; whoever claims them next sends them,
+/// so nothing is lost, and the lease check when finishing keeps two senders from both recording.
+public struct DeliverySender: Sendable {
+    let outbox: DeliveryOutbox
+    let campaigns: CampaignStore
+    let directory: any MemberDirectory
+    let adapters: [DeliveryChannel: any ChannelAdapter]
+    /// Names this sender in leases and attempts (host, process, a random part).
+    public let name: String
+    let lease: Duration
+    let batchSize: Int
+    let maximumAttempts: Int
+    let quietHours: QuietHours
+    let logger: Logger
+
+    public init(
+        outbox: DeliveryOutbox, campaigns: CampaignStore, directory: any MemberDirectory,
+        adapters: [DeliveryChannel: any ChannelAdapter], name: String, lease: Duration = .seconds(60),
+        batchSize: Int = 200, maximumAttempts: Int = 5, quietHours: QuietHours = .default, logger: Logger
+    ) {
+        self.outbox = outbox
+        self.campaigns = campaigns
+        self.directory = directory
+        self.adapters = adapters
+        self.name = name
+        self.lease = lease
+        self.batchSize = batchSize
+        self.maximumAttempts = maximumAttempts
+        self.quietHours = quietHours
+        self.logger = logger
+    }
+
+    /// Claims one batch of `tenant`'s due deliveries and works through it; returns how many it
+    /// claimed (0: nothing due).
+    @discardableResult
+    public func sendBatch(tenant: TenantID, timeZone: TimeZone) async throws -> Int {
+        let claims = try await outbox.claim(tenant: tenant, sender: name, lease: lease, limit: batchSize)
+        guard !claims.isEmpty else { return 0 }
+        let contacts = try await directory.contacts(of: Array(Set(claims.map(\.memberID))), tenant: tenant)
+        var campaigns: [UUID: Campaign?] = [:]
+        for claim in claims {
+            try Task.checkCancellation()
+            if campaigns[claim.campaignID] == nil {
+                campaigns[claim.campaignID] = try await self.campaigns.campaign(
+                    CampaignID(claim.campaignID), tenant: tenant)
+            }
+            try await send(
+                claim, campaign: campaigns[claim.campaignID] ?? nil, contact: contacts[claim.memberID],
+                timeZone: timeZone)
+        }
+        return claims.count
+    }
+
+    private func send(
+        _ claim: DeliveryClaim, campaign: Campaign?, contact: MemberContact?, timeZone: TimeZone
+    ) async throws {
+        guard let channel = DeliveryChannel(rawValue: claim.channel), let adapter = adapters[channel] else {
+            try await finish(claim, .permanent, error: "no adapter is configured for the channel \(claim.channel)")
+            return
+        }
+        guard let contact, !contact.isGone else {
+            try await outbox.suppress(claim, sender: name, reason: .memberDeleted)
+            return
+        }
+        if let needed = channel.requiredConsent, !contact.consents.contains(needed) {
+            try await outbox.suppress(claim, sender: name, reason: .noConsent)
+            return
+        }
+        // The log sink reaches no one, so it keeps no quiet hours.
+        if channel != .log, quietHours.isQuiet(Date(), in: timeZone) {
+            try await outbox.release(
+                claim, sender: name, notBefore: quietHours.nextAllowed(atOrAfter: Date(), in: timeZone))
+            return
+        }
+        guard let recipient = Self.recipient(for: channel, claim: claim, contact: contact) else {
+            try await outbox.suppress(claim, sender: name, reason: .noAddress)
+            return
+        }
+        guard let campaign, campaign.messages.indices.contains(claim.messageIndex) else {
+            try await finish(claim, .permanent, error: "the campaign or its message is gone")
+            return
+        }
+        let text = campaign.messages[claim.messageIndex]
+        let message = ChannelMessage(
+            deliveryID: claim.id, recipient: recipient, content: .text(text.text),
+            template: text.smsTemplateID.map { SMSTemplate(id: $0, params: text.templateParams) })
+        let started = Date()
+        let result = await adapter.send(message)
+        let outcome: DeliveryAttempt.Outcome =
+            switch result {
+            case .delivered: .sent
+            case .retryable: .retryable
+            case .permanent: .permanent
+            }
+        try await finish(
+            claim, outcome, error: result.failure?.reason, statusCode: result.failure?.httpStatus, started: started)
+    }
+
+    private func finish(
+        _ claim: DeliveryClaim, _ outcome: DeliveryAttempt.Outcome, error: String?, statusCode: Int? = nil,
+        started: Date = Date()
+    ) async throws {
+        let attempt = DeliveryAttempt(
+            outcome: outcome, statusCode: statusCode, error: error, startedAt: started, finishedAt: Date())
+        let kept = try await outbox.finish(claim, sender: name, attempt: attempt, maximumAttempts: maximumAttempts)
+        if !kept {
+            logger.warning(
+                "a delivery's lease ran out before its outcome was recorded",
+                metadata: ["delivery": "\(claim.id)", "sender": "\(name)"])
+        }
+    }
+
+    /// Where a message on `channel` goes for this member; `nil` when the member has no address there.
+    static func recipient(for channel: DeliveryChannel, claim: DeliveryClaim, contact: MemberContact)
+        -> ChannelRecipient?
+    {
+        switch channel {
+        case .sms, .phone: return contact.phone.map(ChannelRecipient.phone)
+        case .im:
+            return (contact.imHandles[.wechat] ?? contact.imHandles[.qq] ?? contact.imHandles[.dingtalk]).map(
+                ChannelRecipient.imID)
+        case .wecomBot, .dingtalkBot, .webhook:
+            return contact.phone.map(ChannelRecipient.phone) ?? .imID(claim.memberID.description)
+        case .log: return .imID(claim.memberID.description)
+        }
+    }
+}
