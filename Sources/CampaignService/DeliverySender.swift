@@ -20,12 +20,16 @@ public struct DeliverySender: Sendable {
     let batchSize: Int
     let maximumAttempts: Int
     let quietHours: QuietHours
+    /// Most messages one member gets on one channel in a day and in a week, across campaigns.
+    let dailyCap: Int
+    let weeklyCap: Int
     let logger: Logger
 
     public init(
         outbox: DeliveryOutbox, campaigns: CampaignStore, directory: any MemberDirectory,
         adapters: [DeliveryChannel: any ChannelAdapter], name: String, lease: Duration = .seconds(60),
-        batchSize: Int = 200, maximumAttempts: Int = 5, quietHours: QuietHours = .default, logger: Logger
+        batchSize: Int = 200, maximumAttempts: Int = 5, quietHours: QuietHours = .default, dailyCap: Int = 3,
+        weeklyCap: Int = 10, logger: Logger
     ) {
         self.outbox = outbox
         self.campaigns = campaigns
@@ -36,6 +40,8 @@ public struct DeliverySender: Sendable {
         self.batchSize = batchSize
         self.maximumAttempts = maximumAttempts
         self.quietHours = quietHours
+        self.dailyCap = dailyCap
+        self.weeklyCap = weeklyCap
         self.logger = logger
     }
 
@@ -45,7 +51,13 @@ public struct DeliverySender: Sendable {
     public func sendBatch(tenant: TenantID, timeZone: TimeZone) async throws -> Int {
         let claims = try await outbox.claim(tenant: tenant, sender: name, lease: lease, limit: batchSize)
         guard !claims.isEmpty else { return 0 }
-        let contacts = try await directory.contacts(of: Array(Set(claims.map(\.memberID))), tenant: tenant)
+        let members = Array(Set(claims.map(\.memberID)))
+        let contacts = try await directory.contacts(of: members, tenant: tenant)
+        var sent = SentCounts(
+            today: try await outbox.sentCounts(
+                tenant: tenant, members: members, since: Date().addingTimeInterval(-86_400)),
+            thisWeek: try await outbox.sentCounts(
+                tenant: tenant, members: members, since: Date().addingTimeInterval(-7 * 86_400)))
         var campaigns: [UUID: Campaign?] = [:]
         for claim in claims {
             try Task.checkCancellation()
@@ -55,13 +67,21 @@ public struct DeliverySender: Sendable {
             }
             try await send(
                 claim, campaign: campaigns[claim.campaignID] ?? nil, contact: contacts[claim.memberID],
-                timeZone: timeZone)
+                timeZone: timeZone,
+                sent: &sent)
         }
         return claims.count
     }
 
+    /// What the frequency cap counts for the members of a batch: sends of all campaigns in the
+    /// last day and week, plus those of this batch so far.
+    struct SentCounts {
+        var today: [DeliveryOutbox.SentKey: Int]
+        var thisWeek: [DeliveryOutbox.SentKey: Int]
+    }
+
     private func send(
-        _ claim: DeliveryClaim, campaign: Campaign?, contact: MemberContact?, timeZone: TimeZone
+        _ claim: DeliveryClaim, campaign: Campaign?, contact: MemberContact?, timeZone: TimeZone, sent: inout SentCounts
     ) async throws {
         guard let channel = DeliveryChannel(rawValue: claim.channel), let adapter = adapters[channel] else {
             try await finish(claim, .permanent, error: "no adapter is configured for the channel \(claim.channel)")
@@ -84,6 +104,16 @@ public struct DeliverySender: Sendable {
         guard let recipient = Self.recipient(for: channel, claim: claim, contact: contact) else {
             try await outbox.suppress(claim, sender: name, reason: .noAddress)
             return
+        }
+        // The cap counts every campaign's sends; the log sink reaches no one and is not capped.
+        let key = DeliveryOutbox.SentKey(member: claim.memberID, channel: claim.channel)
+        if channel != .log {
+            guard sent.today[key, default: 0] < dailyCap, sent.thisWeek[key, default: 0] < weeklyCap else {
+                try await outbox.suppress(claim, sender: name, reason: .frequencyCap)
+                return
+            }
+            sent.today[key, default: 0] += 1
+            sent.thisWeek[key, default: 0] += 1
         }
         guard let campaign, campaign.messages.indices.contains(claim.messageIndex) else {
             try await finish(claim, .permanent, error: "the campaign or its message is gone")

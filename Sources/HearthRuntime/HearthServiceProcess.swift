@@ -4,7 +4,7 @@ public import HearthPostgres
 import HearthStore
 public import HearthWire
 public import Logging
-import ServiceLifecycle
+public import ServiceLifecycle
 import UnixSignals
 
 /// The life of one Hearth service process: check the configuration, optionally migrate, open the
@@ -17,7 +17,8 @@ public enum HearthServiceProcess {
         version: String,
         configuration: ServiceConfiguration,
         logger: Logger,
-        services: @Sendable (PostgresPool) throws -> [any RegistrableRPCService]
+        services: @Sendable (PostgresPool) throws -> [any RegistrableRPCService],
+        background: @Sendable (PostgresPool) throws -> [any Service] = { _ in [] }
     ) async throws {
         if configuration.migrateOnStart {
             try await migrate(name: name, configuration: configuration, logger: logger)
@@ -34,7 +35,9 @@ public enum HearthServiceProcess {
             ],
             secret: configuration.authSecret, logger: logger)
         let group = ServiceGroup(
-            services: [GRPCServerService(server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: [GRPCServerService(server)] + (try background(pool)),
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
         let announce = Task {
             guard let port = await transport.listeningPort() else { return }
             logger.info(

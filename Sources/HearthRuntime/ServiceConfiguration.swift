@@ -69,6 +69,11 @@ public struct ServiceConfigurationError: Error, Sendable, CustomStringConvertibl
     public var variable: String
     public var message: String
     public var description: String { message }
+
+    public init(variable: String, message: String) {
+        self.variable = variable
+        self.message = message
+    }
 }
 
 /// The version every Hearth executable reports in Health and `--version`.

@@ -17,6 +17,8 @@ struct CampaignEngineHarness {
     static let secret = try! AccessTokenSecret(String(repeating: "c", count: 48))
 
     let pool: PostgresPool
+    let database: TestDatabase
+    let memberPort: Int
     let tenant: TenantID
     let campaigns: CampaignStore
     let outbox: DeliveryOutbox
@@ -45,7 +47,8 @@ struct CampaignEngineHarness {
                     transport: WireClientTransport(endpoints: [.init(host: "127.0.0.1", port: port)])
                 ) { client in
                     let harness = CampaignEngineHarness(
-                        pool: pool, tenant: tenant, campaigns: CampaignStore(pool: pool),
+                        pool: pool, database: database, memberPort: port, tenant: tenant,
+                        campaigns: CampaignStore(pool: pool),
                         outbox: DeliveryOutbox(pool: pool),
                         directory: RemoteMemberDirectory(client: client, secret: secret), sinkPath: sink, logger: logger
                     )
@@ -91,7 +94,9 @@ struct CampaignEngineHarness {
     }
 
     /// A running one-off campaign to everyone, live a minute ago, on the log channel.
-    func launchedCampaign(segmentRule: String = "vip_tier >= 0") async throws -> Campaign {
+    func launchedCampaign(segmentRule: String = "vip_tier >= 0", channels: [DeliveryChannel] = [.log]) async throws
+        -> Campaign
+    {
         let segment = try await SegmentStore(pool: pool).create(
             name: "everyone-\(UUID().uuidString.prefix(6))", ruleText: segmentRule,
             rule: try SegmentRule.parse(segmentRule),
@@ -99,7 +104,7 @@ struct CampaignEngineHarness {
         let campaign = try await campaigns.create(
             Campaign(
                 tenantID: tenant, name: "Flash offer", kind: .flashOffer,
-                audience: CampaignAudience(segmentID: segment.id), channels: [.log],
+                audience: CampaignAudience(segmentID: segment.id), channels: channels,
                 schedule: CampaignSchedule(.once(at: Date().addingTimeInterval(-60)), duration: .seconds(3600)),
                 messages: [PhaseMessage(phase: .live, timing: .offset(.zero), text: "今晚八点，会员专享价")]))
         _ = try await campaigns.apply(.schedule, reason: nil, to: campaign.id, tenant: tenant)
@@ -111,11 +116,16 @@ struct CampaignEngineHarness {
         DeliveryPlanner(campaigns: campaigns, outbox: outbox, directory: directory, logger: logger)
     }
 
-    func sender(name: String, lease: Duration = .seconds(1), batchSize: Int = 50) throws -> DeliverySender {
-        DeliverySender(
-            outbox: outbox, campaigns: campaigns, directory: directory,
-            adapters: [.log: try LogChannelAdapter(path: sinkPath)], name: name, lease: lease, batchSize: batchSize,
-            logger: logger)
+    /// A sender whose log channel (and, with `smsToLog`, SMS) writes to the harness's sink.
+    func sender(
+        name: String, lease: Duration = .seconds(1), batchSize: Int = 50, dailyCap: Int = 3, smsToLog: Bool = false
+    ) throws -> DeliverySender {
+        let sink = try LogChannelAdapter(path: sinkPath)
+        var adapters: [DeliveryChannel: any ChannelAdapter] = [.log: sink]
+        if smsToLog { adapters[.sms] = sink }
+        return DeliverySender(
+            outbox: outbox, campaigns: campaigns, directory: directory, adapters: adapters, name: name, lease: lease,
+            batchSize: batchSize, dailyCap: dailyCap, logger: logger)
     }
 
     /// Deliveries by status.

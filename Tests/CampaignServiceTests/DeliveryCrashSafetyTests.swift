@@ -1,6 +1,7 @@
 import CampaignService
 import Foundation
 import HearthDomain
+import HearthPostgres
 import HearthStore
 import Testing
 
@@ -101,6 +102,60 @@ struct DeliveryCrashSafetyTests {
             let atSink = try harness.sinkDeliveryIDs()
             #expect(atSink.count == 600)
             #expect(Set(atSink).count == 600)
+        }
+    }
+}
+
+@Suite("campaign engine: send-time rules suppress with the right reason")
+struct DeliveryRuleTests {
+    @Test func consentDeletionAndTheFrequencyCapEachSuppress() async throws {
+        try await CampaignEngineHarness.with { harness in
+            try await harness.seedMembers(3, goneEvery: 1_000_000)
+            // member 1 agreed to SMS, member 2 did not answer, member 3 agreed but is deleted later.
+            try await harness.pool.withTenant(harness.tenant) { connection in
+                try await connection.query(
+                    """
+                    INSERT INTO member_consents (tenant_id, member_id, channel, granted, source)
+                    SELECT tenant_id, member_id, 'sms', true, 'signup_form' FROM members
+                    WHERE tenant_id = \(harness.tenant.rawValue) AND display_name IN ('member 1', 'member 3')
+                    """)
+            }
+            let first = try await harness.launchedCampaign(channels: [.sms])
+            let second = try await harness.launchedCampaign(channels: [.sms])
+            try await harness.planner().planDue(tenant: harness.tenant)
+            try await harness.pool.withTenant(harness.tenant) { connection in
+                try await connection.query(
+                    "UPDATE members SET deleted_at = now() WHERE tenant_id = \(harness.tenant.rawValue) AND display_name = 'member 3'"
+                )
+            }
+            let sender = try harness.sender(
+                name: "rules", lease: .seconds(30), batchSize: 100, dailyCap: 1, smsToLog: true)
+            // A zone where it is midday now, so quiet hours never hold the SMS back in this test.
+            let hour = Calendar(identifier: .gregorian).dateComponents(in: .gmt, from: Date()).hour ?? 0
+            let midday = TimeZone(secondsFromGMT: ((12 - hour + 12) % 24 - 12) * 3_600) ?? .gmt
+            while try await sender.sendBatch(tenant: harness.tenant, timeZone: midday) > 0 {}
+            let reasons = try await harness.pool.withTenant(harness.tenant) { connection in
+                try await connection.query(
+                    """
+                    SELECT m.display_name, d.campaign_id = \(first.id.rawValue), d.status, coalesce(d.suppression_reason, '')
+                    FROM deliveries d JOIN members m USING (tenant_id, member_id) ORDER BY 1, 2 DESC
+                    """
+                ).map {
+                    "\(try $0.decode(String.self, at: 0))|\(try $0.decode(Bool.self, at: 1) ? "first" : "second")|\(try $0.decode(String.self, at: 2))|\(try $0.decode(String.self, at: 3))"
+                }
+            }
+            _ = second
+            // member 1 gets the first campaign's SMS; the second would exceed one a day.
+            #expect(
+                reasons.filter { $0.hasPrefix("member 1|") }.sorted()
+                    == ["member 1|first|sent|", "member 1|second|suppressed|frequency_cap"].sorted()
+                    || reasons.filter { $0.hasPrefix("member 1|") }.sorted()
+                        == ["member 1|first|suppressed|frequency_cap", "member 1|second|sent|"].sorted()
+            )
+            #expect(reasons.filter { $0.hasPrefix("member 2|") }.allSatisfy { $0.hasSuffix("|suppressed|no_consent") })
+            #expect(
+                reasons.filter { $0.hasPrefix("member 3|") }.allSatisfy { $0.hasSuffix("|suppressed|member_deleted") })
+            #expect(reasons.count == 6)
         }
     }
 }

@@ -187,4 +187,37 @@ public struct DeliveryOutbox: Sendable {
                 """)
         }
     }
+
+    /// How many messages each of these members was sent on each channel since `since`, across
+    /// all campaigns: what the frequency cap counts.
+    public func sentCounts(tenant: TenantID, members: [MemberID], since: Date) async throws -> [SentKey: Int] {
+        guard !members.isEmpty else { return [:] }
+        return try await pool.withTenant(tenant) { connection in
+            var counts: [SentKey: Int] = [:]
+            for row in try await connection.query(
+                """
+                SELECT member_id, channel, count(*) FROM deliveries
+                WHERE tenant_id = \(tenant.rawValue) AND member_id = ANY(\(members.map(\.rawValue)))
+                  AND status = 'sent' AND sent_at >= \(since)
+                GROUP BY member_id, channel
+                """)
+            {
+                let key = SentKey(
+                    member: MemberID(try row.decode(UUID.self, at: 0)), channel: try row.decode(String.self, at: 1))
+                counts[key] = try row.decode(Int.self, at: 2)
+            }
+            return counts
+        }
+    }
+
+    /// A member on a channel, as the frequency cap counts sends.
+    public struct SentKey: Hashable, Sendable {
+        public var member: MemberID
+        public var channel: String
+
+        public init(member: MemberID, channel: String) {
+            self.member = member
+            self.channel = channel
+        }
+    }
 }

@@ -31,4 +31,11 @@ public struct TenantStore: Sendable {
             return code.flatMap(PhoneRegion.init(code:)) ?? .cn
         }
     }
+
+    /// The tenant's IANA time zone (schedules and quiet hours are read in it).
+    public func timeZone(of tenant: TenantID) async throws -> String {
+        try await pool.withTenant(tenant) { connection in
+            try await SegmentStore.timeZone(of: tenant, on: connection)
+        }
+    }
 }
