@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "hearth", targets: ["hearth"]),
         .executable(name: "member-service", targets: ["member-service"]),
+        .executable(name: "campaign-service", targets: ["campaign-service"]),
         .library(name: "HearthDomain", targets: ["HearthDomain"]),
         .library(name: "HearthPostgres", targets: ["HearthPostgres"]),
         .library(name: "HearthStore", targets: ["HearthStore"]),
@@ -183,6 +184,20 @@ let package = Package(
             dependencies: [
                 "MemberService",
                 "HearthRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "campaign-service",
+            dependencies: [
+                "CampaignService",
+                "HearthChannels",
+                "HearthDomain",
+                "HearthRuntime",
+                "HearthStore",
+                "HearthWire",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

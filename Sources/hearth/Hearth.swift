@@ -12,7 +12,7 @@ struct Hearth: AsyncParsableCommand {
             """,
         subcommands: [
             DatabaseCommand.self, TenantsCommand.self, TokenCommand.self, HealthCommand.self, MembersCommand.self,
-            SegmentsCommand.self, EventsCommand.self, CommunitiesCommand.self,
+            SegmentsCommand.self, EventsCommand.self, CommunitiesCommand.self, CampaignsCommand.self,
         ]
     )
 

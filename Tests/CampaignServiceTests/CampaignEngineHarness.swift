@@ -4,6 +4,7 @@ import GRPCCore
 import HearthChannels
 import HearthDomain
 import HearthPostgres
+import HearthProtos
 import HearthRuntime
 import HearthStore
 import HearthTestSupport
@@ -35,7 +36,10 @@ struct CampaignEngineHarness {
             logger.logLevel = .warning
             let transport = WireServerTransport(port: 0)
             let server = HearthServiceProcess.makeServer(
-                transport: transport, services: [MemberAPI(pool: pool, logger: logger)], secret: secret, logger: logger)
+                transport: transport,
+                services: [MemberAPI(pool: pool, logger: logger), CampaignAPI(pool: pool, logger: logger)],
+                secret: secret,
+                logger: logger)
             let sink = FileManager.default.temporaryDirectory
                 .appendingPathComponent("hearth-sink-\(UUID())").appendingPathComponent("deliveries.jsonl").path
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -63,6 +67,23 @@ struct CampaignEngineHarness {
                 try await group.waitForAll()
             }
             await pool.close()
+        }
+    }
+
+    /// Runs `body` with a campaign-service client whose calls carry a token for `tenant` and `role`.
+    func withCampaignClient<T: Sendable>(
+        tenant: TenantID? = nil, role: AccessRole = .operator,
+        _ body: (Hearth_Campaign_V1_CampaignService.Client<WireClientTransport>) async throws -> T
+    ) async throws -> T {
+        let token = AccessToken(
+            tenant: (tenant ?? self.tenant).description, operatorID: "op-test", role: role.rawValue,
+            expiresAt: Int64(Date().timeIntervalSince1970) + 3600
+        ).signed(with: Self.secret)
+        return try await withGRPCClient(
+            transport: WireClientTransport(endpoints: [.init(host: "127.0.0.1", port: memberPort)]),
+            interceptors: [BearerTokenInterceptor(token: token)]
+        ) { client in
+            try await body(Hearth_Campaign_V1_CampaignService.Client(wrapping: client))
         }
     }
 

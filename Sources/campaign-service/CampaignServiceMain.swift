@@ -1,0 +1,96 @@
+import CampaignService
+import Foundation
+import GRPCCore
+import HearthChannels
+import HearthDomain
+import HearthRuntime
+import HearthStore
+import HearthWire
+import Logging
+
+/// `campaign-service`: the campaign API, plus the engine that plans due messages and sends them.
+/// Configured by environment (see README): `HEARTH_CAMPAIGN_LISTEN` (default 127.0.0.1:7102),
+/// `HEARTH_MEMBER_ADDR` (member-service, default 127.0.0.1:7101), `HEARTH_DATABASE_URL`,
+/// `HEARTH_AUTH_SECRET`, `HEARTH_SEND_LEASE_SECONDS` (default 60), `HEARTH_CHANNEL_LOG` (the log
+/// channel's file) and `HEARTH_CHANNELS` (JSON
+/// settings of the other channels, e.g. {"sms": {"kind": "sms_webhook", "url": "…", "secret": "…"}}).
+@main
+enum CampaignServiceMain {
+    static func main() async {
+        let logger = Logger(label: "hearth.campaign-service")
+        let environment = ProcessInfo.processInfo.environment
+        do {
+            let configuration = try ServiceConfiguration(
+                environment: environment, listenVariable: "HEARTH_CAMPAIGN_LISTEN", defaultListen: "127.0.0.1:7102")
+            let memberAddress = environment["HEARTH_MEMBER_ADDR"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1:7101"
+            guard let memberEndpoint = WireClientTransport.Endpoint(memberAddress) else {
+                throw ServiceConfigurationError(
+                    variable: "HEARTH_MEMBER_ADDR", message: "\(memberAddress) is not HOST:PORT")
+            }
+            let adapters = try channelAdapters(environment: environment)
+            // How long a sender's claim on a delivery lasts before another may take it over.
+            let leaseText = environment["HEARTH_SEND_LEASE_SECONDS"].flatMap { $0.isEmpty ? nil : $0 } ?? "60"
+            guard let leaseSeconds = Int(leaseText), (1...3600).contains(leaseSeconds) else {
+                throw ServiceConfigurationError(
+                    variable: "HEARTH_SEND_LEASE_SECONDS",
+                    message: "HEARTH_SEND_LEASE_SECONDS=\(leaseText) is not a whole number of seconds in 1…3600")
+            }
+            let memberClient = GRPCClient(transport: WireClientTransport(endpoints: [memberEndpoint]))
+            let senderName =
+                "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-"
+                + UUID().uuidString.prefix(6).lowercased()
+            try await HearthServiceProcess.run(
+                name: "campaign-service", version: HearthVersion.current, configuration: configuration, logger: logger,
+                services: { pool in [CampaignAPI(pool: pool, logger: logger)] },
+                background: { pool in
+                    let campaigns = CampaignStore(pool: pool)
+                    let outbox = DeliveryOutbox(pool: pool)
+                    let directory = RemoteMemberDirectory(client: memberClient, secret: configuration.authSecret)
+                    let engine = CampaignEngine(
+                        planner: DeliveryPlanner(
+                            campaigns: campaigns, outbox: outbox, directory: directory, logger: logger),
+                        sender: DeliverySender(
+                            outbox: outbox, campaigns: campaigns, directory: directory, adapters: adapters,
+                            name: senderName,
+                            lease: .seconds(leaseSeconds), logger: logger),
+                        outbox: outbox, tenants: TenantStore(pool: pool), logger: logger)
+                    return [GRPCClientService(memberClient), engine]
+                })
+        } catch let error as ServiceConfigurationError {
+            FileHandle.standardError.write(Data("campaign-service: \(error.message)\n".utf8))
+            exit(2)
+        } catch let error as DomainError {
+            FileHandle.standardError.write(Data("campaign-service: \(error.message)\n".utf8))
+            exit(2)
+        } catch {
+            FileHandle.standardError.write(Data("campaign-service: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    /// The log channel always, plus every channel `HEARTH_CHANNELS` configures.
+    static func channelAdapters(environment: [String: String]) throws -> [DeliveryChannel: any ChannelAdapter] {
+        let logPath =
+            environment["HEARTH_CHANNEL_LOG"].flatMap { $0.isEmpty ? nil : $0 } ?? ChannelConfiguration.defaultLogPath
+        var adapters: [DeliveryChannel: any ChannelAdapter] = [.log: try LogChannelAdapter(path: logPath)]
+        guard let text = environment["HEARTH_CHANNELS"], !text.isEmpty else { return adapters }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: [String: Any]] else {
+            throw ServiceConfigurationError(
+                variable: "HEARTH_CHANNELS", message: "HEARTH_CHANNELS must be a JSON object of channel settings")
+        }
+        let transport = URLSessionHTTPTransport()
+        for (name, raw) in object {
+            guard let channel = DeliveryChannel(rawValue: name) else {
+                throw ServiceConfigurationError(
+                    variable: "HEARTH_CHANNELS",
+                    message:
+                        "\(name) is not a channel: \(DeliveryChannel.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let settings = raw.mapValues { "\($0)" }
+            adapters[channel] = RetryingChannelAdapter(
+                try ChannelConfiguration(settings: settings).makeAdapter(
+                    transport: transport, logger: Logger(label: "hearth.channels")))
+        }
+        return adapters
+    }
+}
