@@ -17,22 +17,10 @@ extension CampaignAPI {
         throw Self.notBuilt("DeleteCampaign")
     }
 
-    public func createOffer(request: Hearth_Campaign_V1_CreateOfferRequest, context: GRPCCore.ServerContext)
-        async throws -> Hearth_Campaign_V1_CreateOfferResponse
-    {
-        throw Self.notBuilt("CreateOffer")
-    }
-
     public func updateOffer(request: Hearth_Campaign_V1_UpdateOfferRequest, context: GRPCCore.ServerContext)
         async throws -> Hearth_Campaign_V1_UpdateOfferResponse
     {
         throw Self.notBuilt("UpdateOffer")
-    }
-
-    public func listOffers(request: Hearth_Campaign_V1_ListOffersRequest, context: GRPCCore.ServerContext) async throws
-        -> Hearth_Campaign_V1_ListOffersResponse
-    {
-        throw Self.notBuilt("ListOffers")
     }
 
     public func listDeliveries(request: Hearth_Campaign_V1_ListDeliveriesRequest, context: GRPCCore.ServerContext)

@@ -11,10 +11,12 @@ import SwiftProtobuf
 /// The campaign service's RPC handlers: each takes the tenant from the caller's token, maps the
 /// request to the domain, runs it through the store and maps the answer back.
 public struct CampaignAPI: Hearth_Campaign_V1_CampaignService.SimpleServiceProtocol {
+    let pool: PostgresPool
     let campaigns: CampaignStore
     let logger: Logger
 
     public init(pool: PostgresPool, logger: Logger = Logger(label: "hearth.campaign-service")) {
+        self.pool = pool
         self.campaigns = CampaignStore(pool: pool)
         self.logger = logger
     }

@@ -120,3 +120,41 @@ struct CampaignAPITests {
         }
     }
 }
+
+@Suite("campaign-service: offers under the price guard")
+struct OfferAPITests {
+    @Test func offersMustBeatTheSiteAndKeepAboveTheFloor() async throws {
+        try await CampaignEngineHarness.with { harness in
+            try await harness.withCampaignClient { client in
+                var create = Hearth_Campaign_V1_CreateCampaignRequest()
+                create.spec = CampaignAPITests.spec(segment: "", at: Date().addingTimeInterval(3_600))
+                let campaign = try await client.createCampaign(create).campaign.campaignID
+                var offer = Hearth_Campaign_V1_CreateOfferRequest()
+                offer.campaignID = campaign
+                offer.sku = "SKU-1"
+                offer.listPriceFen = 12_900
+                offer.siteLowestPriceFen = 9_900
+                offer.exclusivePriceFen = 8_900
+                offer.floorPriceFen = 7_000
+                let created = try await client.createOffer(offer).offer
+                #expect(created.exclusivePriceFen == 8_900)
+
+                var tooDear = offer
+                tooDear.sku = "SKU-2"
+                tooDear.exclusivePriceFen = 9_900  // not below the site's lowest
+                let guarded = await #expect(throws: RPCError.self) { try await client.createOffer(tooDear) }
+                #expect(guarded?.code == .invalidArgument)
+                var belowFloor = offer
+                belowFloor.sku = "SKU-3"
+                belowFloor.exclusivePriceFen = 6_000
+                await #expect(throws: RPCError.self) { try await client.createOffer(belowFloor) }
+                let again = await #expect(throws: RPCError.self) { try await client.createOffer(offer) }
+                #expect(again?.code == .alreadyExists)
+
+                var list = Hearth_Campaign_V1_ListOffersRequest()
+                list.campaignID = campaign
+                #expect(try await client.listOffers(list).offers.map(\.sku) == ["SKU-1"])
+            }
+        }
+    }
+}
