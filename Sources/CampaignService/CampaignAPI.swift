@@ -66,7 +66,9 @@ public struct CampaignAPI: Hearth_Campaign_V1_CampaignService.SimpleServiceProto
                         + unsupported.joined(separator: ", "),
                     reason: "filter_unsupported")
             }
-            let cursor = try CampaignPageCursor.decode(request.page.cursor)
+            let cursor = try PageCursor.decode(request.page.cursor, idCount: 1, method: "ListCampaigns").map {
+                (createdAt: $0.0, id: CampaignID($0.1[0]))
+            }
             let pageSize = request.page.pageSize <= 0 ? 50 : Int(min(request.page.pageSize, 500))
             let page = try await campaigns.list(
                 tenant: caller.tenant, statuses: try request.statuses.compactMap(CampaignMessages.status),
@@ -75,7 +77,7 @@ public struct CampaignAPI: Hearth_Campaign_V1_CampaignService.SimpleServiceProto
             var response = Hearth_Campaign_V1_ListCampaignsResponse()
             response.campaigns = page.campaigns.map { CampaignMessages.campaign($0, nextOccurrenceAt: nil) }
             if page.more, let last = page.campaigns.last {
-                response.page.nextCursor = CampaignPageCursor.encode(createdAt: last.createdAt, id: last.id)
+                response.page.nextCursor = PageCursor.encode(last.createdAt, last.id.description)
             }
             return response
         }
@@ -94,46 +96,12 @@ public struct CampaignAPI: Hearth_Campaign_V1_CampaignService.SimpleServiceProto
     }
 
     func handle<Response>(_ body: () async throws -> Response) async throws(RPCError) -> Response {
-        do {
-            return try await body()
-        } catch {
-            let status = RPCError.from(error)
-            if status.code == .internalError || status.code == .unavailable {
-                logger.error("call failed", metadata: ["error": "\(error)"])
-            }
-            throw status
-        }
+        try await answering(logging: logger, body)
     }
 
     static func notBuilt(_ method: String) -> RPCError {
         RPCError(
             code: .unimplemented,
             message: "CampaignService/\(method) is not available in this version of campaign-service")
-    }
-}
-
-/// The opaque page cursor of ListCampaigns: where the last page ended, newest first.
-enum CampaignPageCursor {
-    static func encode(createdAt: Date, id: CampaignID) -> String {
-        let micros = Int64((createdAt.timeIntervalSince1970 * 1_000_000).rounded())
-        return Data("\(micros)/\(id)".utf8).base64EncodedString()
-    }
-
-    static func decode(_ text: String) throws(RPCError) -> (createdAt: Date, id: CampaignID)? {
-        guard !text.isEmpty else { return nil }
-        guard let data = Data(base64Encoded: text), let plain = String(data: data, encoding: .utf8) else {
-            throw invalid()
-        }
-        let parts = plain.split(separator: "/")
-        guard parts.count == 2, let micros = Int64(parts[0]), let id = CampaignID(String(parts[1])) else {
-            throw invalid()
-        }
-        return (Date(timeIntervalSince1970: Double(micros) / 1_000_000), id)
-    }
-
-    private static func invalid() -> RPCError {
-        RPCError(
-            code: .invalidArgument, message: "page.cursor is not a cursor this service issued",
-            reason: "invalid_cursor", fields: ["page.cursor": "not issued by ListCampaigns"])
     }
 }

@@ -224,8 +224,13 @@ final class EventNDJSONSource: FileRowSource {
     var bytesRead: Int64 { lines.bytesRead }
 
     func next() throws -> FileRow<Hearth_Member_V1_EventImportRow>? {
-        while let (number, line) = try lines.next() {
+        while let (number, line, valid) = try lines.next() {
             guard !line.allSatisfy(\.isWhitespace) else { continue }
+            guard valid else {
+                return .refused(
+                    FileImportStream.rejectedRow(
+                        number, code: "encoding_invalid", reason: "line \(number) is not UTF-8 text"))
+            }
             guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
                 return .refused(
                     FileImportStream.rejectedRow(
@@ -279,7 +284,9 @@ final class LineReader {
 
     deinit { try? handle.close() }
 
-    func next() throws -> (Int64, String)? {
+    /// The next line's number, its text, and whether its bytes were valid UTF-8 (invalid ones
+    /// read as U+FFFD).
+    func next() throws -> (Int64, String, Bool)? {
         while true {
             if let newline = buffer[position...].firstIndex(of: 0x0A) {
                 var end = newline
@@ -302,14 +309,15 @@ final class LineReader {
         }
     }
 
-    private func emit(_ range: Range<Int>, next: Int) -> (Int64, String) {
+    private func emit(_ range: Range<Int>, next: Int) -> (Int64, String, Bool) {
         var start = range.lowerBound
         if number == 0, range.count >= 3, buffer[start] == 0xEF, buffer[start + 1] == 0xBB, buffer[start + 2] == 0xBF {
             start += 3
         }
         number += 1
-        let line = String(decoding: buffer[start..<range.upperBound], as: UTF8.self)
+        let bytes = buffer[start..<range.upperBound]
+        let line = String(decoding: bytes, as: UTF8.self)
         position = next
-        return (number, line)
+        return (number, line, line.utf8.elementsEqual(bytes))
     }
 }

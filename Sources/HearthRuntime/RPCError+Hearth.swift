@@ -2,6 +2,7 @@ public import GRPCCore
 import HearthDomain
 import HearthPostgres
 import HearthProtos
+public import Logging
 import SwiftProtobuf
 
 extension RPCError {
@@ -85,5 +86,21 @@ extension RPCError {
         default:
             self.init(code: .internalError, message: "a database error occurred; see the service log")
         }
+    }
+}
+
+/// Runs an RPC handler's body and answers any error as an RPC status (see ``RPCError/from(_:)``),
+/// logging the failures an operator cannot act on (internal, unavailable) with their cause.
+public func answering<Response>(
+    logging logger: Logger, _ body: () async throws -> Response
+) async throws(RPCError) -> Response {
+    do {
+        return try await body()
+    } catch {
+        let status = RPCError.from(error)
+        if status.code == .internalError || status.code == .unavailable {
+            logger.error("call failed", metadata: ["error": "\(error)"])
+        }
+        throw status
     }
 }

@@ -398,34 +398,3 @@ extension CommunityMessages {
         return converted
     }
 }
-
-/// The opaque page cursors of the community lists: the last item's sort key, base64 of
-/// "/"-separated parts (times as microseconds since 1970).
-enum CommunityPageCursor {
-    static func encode(_ date: Date, _ ids: String...) -> String {
-        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
-        return Data(([String(micros)] + ids).joined(separator: "/").utf8).base64EncodedString()
-    }
-
-    /// The time and the ids of a cursor with `idCount` ids; `nil` for an empty cursor.
-    static func decode(_ text: String, idCount: Int, method: String) throws(RPCError) -> (Date, [UUID])? {
-        guard !text.isEmpty else { return nil }
-        guard let data = Data(base64Encoded: text), let plain = String(data: data, encoding: .utf8) else {
-            throw invalid(method)
-        }
-        let parts = plain.split(separator: "/").map(String.init)
-        guard parts.count == idCount + 1, let micros = Int64(parts[0]) else { throw invalid(method) }
-        var ids: [UUID] = []
-        for part in parts.dropFirst() {
-            guard let id = UUID(uuidString: part) else { throw invalid(method) }
-            ids.append(id)
-        }
-        return (Date(timeIntervalSince1970: Double(micros) / 1_000_000), ids)
-    }
-
-    private static func invalid(_ method: String) -> RPCError {
-        RPCError(
-            code: .invalidArgument, message: "page.cursor is not a cursor \(method) issued", reason: "invalid_cursor",
-            fields: ["page.cursor": "not issued by \(method)"])
-    }
-}

@@ -78,14 +78,14 @@ extension MemberAPI {
                 familyID: family,
                 text: CommunityMessages.text(request.query),
                 includeArchived: request.includeArchived)
-            let cursor = try CommunityPageCursor.decode(request.page.cursor, idCount: 1, method: "ListCommunities")
+            let cursor = try PageCursor.decode(request.page.cursor, idCount: 1, method: "ListCommunities")
                 .map { CommunityCursor(createdAt: $0.0, communityID: CommunityID($0.1[0])) }
             let page = try await communities.list(
                 tenant: caller.tenant, matching: query, after: cursor, limit: CommunityMessages.pageSize(request.page))
             var response = Hearth_Member_V1_ListCommunitiesResponse()
             response.communities = page.communities.map(CommunityMessages.community)
             if page.more, let last = page.communities.last {
-                response.page.nextCursor = CommunityPageCursor.encode(last.createdAt, last.id.description)
+                response.page.nextCursor = PageCursor.encode(last.createdAt, last.id.description)
             }
             return response
         }
@@ -203,7 +203,7 @@ extension MemberAPI {
             guard query.communityID != nil || query.memberID != nil else {
                 throw CommunityMessages.missing("community_id", "give community_id, member_id or both")
             }
-            let cursor = try CommunityPageCursor.decode(request.page.cursor, idCount: 2, method: "ListMemberships")
+            let cursor = try PageCursor.decode(request.page.cursor, idCount: 2, method: "ListMemberships")
                 .map {
                     MembershipCursor(
                         createdAt: $0.0, communityID: CommunityID($0.1[0]), memberID: MemberID($0.1[1]))
@@ -213,7 +213,7 @@ extension MemberAPI {
             var response = Hearth_Member_V1_ListMembershipsResponse()
             response.memberships = page.memberships.map(CommunityMessages.membership)
             if page.more, let last = page.memberships.last {
-                response.page.nextCursor = CommunityPageCursor.encode(
+                response.page.nextCursor = PageCursor.encode(
                     last.createdAt, last.communityID.description, last.memberID.description)
             }
             return response
@@ -258,7 +258,7 @@ extension MemberAPI {
             guard query.communityID != nil || query.memberID != nil else {
                 throw CommunityMessages.missing("community_id", "give community_id, member_id or both")
             }
-            let cursor = try CommunityPageCursor.decode(
+            let cursor = try PageCursor.decode(
                 request.page.cursor, idCount: 1, method: "ListModerationActions"
             ).map { ModerationCursor(createdAt: $0.0, actionID: ModerationActionID($0.1[0])) }
             let page = try await communities.moderationActions(
@@ -266,7 +266,7 @@ extension MemberAPI {
             var response = Hearth_Member_V1_ListModerationActionsResponse()
             response.actions = page.actions.map(CommunityMessages.moderationAction)
             if page.more, let last = page.actions.last {
-                response.page.nextCursor = CommunityPageCursor.encode(last.createdAt, last.id.description)
+                response.page.nextCursor = PageCursor.encode(last.createdAt, last.id.description)
             }
             return response
         }

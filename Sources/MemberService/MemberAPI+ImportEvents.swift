@@ -101,13 +101,15 @@ extension MemberAPI {
                 if filter.occurred.hasStart { query.from = filter.occurred.start.date }
                 if filter.occurred.hasEnd { query.until = filter.occurred.end.date }
             }
-            let cursor = try EventPageCursor.decode(request.page.cursor)
+            let cursor = try PageCursor.decode(request.page.cursor, idCount: 1, method: "ListEvents").map {
+                EventCursor(occurredAt: $0.0, eventID: EventID($0.1[0]))
+            }
             let pageSize = request.page.pageSize <= 0 ? 50 : Int(min(request.page.pageSize, 500))
             let page = try await events.list(tenant: caller.tenant, matching: query, after: cursor, limit: pageSize)
             var response = Hearth_Member_V1_ListEventsResponse()
             response.events = page.events.map(EventMessages.message)
             if page.more, let last = page.events.last {
-                response.page.nextCursor = EventPageCursor.encode(last)
+                response.page.nextCursor = PageCursor.encode(last.occurredAt, last.id.description)
             }
             return response
         }
@@ -151,31 +153,5 @@ extension EventMessages {
         case .join: .join
         case .leave: .leave
         }
-    }
-}
-
-/// The opaque page cursor of ListEvents: the last event's time and id, newest first.
-enum EventPageCursor {
-    static func encode(_ event: MemberEvent) -> String {
-        let micros = Int64((event.occurredAt.timeIntervalSince1970 * 1_000_000).rounded())
-        return Data("\(micros)/\(event.id)".utf8).base64EncodedString()
-    }
-
-    static func decode(_ text: String) throws(RPCError) -> EventCursor? {
-        guard !text.isEmpty else { return nil }
-        guard let data = Data(base64Encoded: text), let plain = String(data: data, encoding: .utf8) else {
-            throw invalid()
-        }
-        let parts = plain.split(separator: "/")
-        guard parts.count == 2, let micros = Int64(parts[0]), let id = EventID(String(parts[1])) else {
-            throw invalid()
-        }
-        return EventCursor(occurredAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000), eventID: id)
-    }
-
-    private static func invalid() -> RPCError {
-        RPCError(
-            code: .invalidArgument, message: "page.cursor is not a cursor this service issued",
-            reason: "invalid_cursor", fields: ["page.cursor": "not issued by ListEvents"])
     }
 }

@@ -66,15 +66,16 @@ public struct MemberAPI: Hearth_Member_V1_MemberService.SimpleServiceProtocol {
         try await handle {
             let caller = try RPCCaller.current()
             let query = try MemberMessages.query(from: request.filter, field: "filter")
-            let cursor = try MemberPageCursor.decode(request.page.cursor)
+            let cursor = try PageCursor.decode(request.page.cursor, idCount: 1, method: "ListMembers").map {
+                MemberCursor(createdAt: $0.0, memberID: MemberID($0.1[0]))
+            }
             let pageSize = request.page.pageSize <= 0 ? 50 : Int(min(request.page.pageSize, 500))
             let page = try await members.list(
                 tenant: caller.tenant, matching: query, after: cursor, limit: pageSize)
             var response = Hearth_Member_V1_ListMembersResponse()
             response.members = page.members.map(MemberMessages.member)
             if page.more, let last = page.members.last {
-                response.page.nextCursor = MemberPageCursor.encode(
-                    MemberCursor(createdAt: last.createdAt, memberID: last.id))
+                response.page.nextCursor = PageCursor.encode(last.createdAt, last.id.description)
             }
             return response
         }
@@ -146,41 +147,6 @@ public struct MemberAPI: Hearth_Member_V1_MemberService.SimpleServiceProtocol {
 
     /// Runs a handler body, turning domain and database errors into statuses an operator can read.
     func handle<Response>(_ body: () async throws -> Response) async throws(RPCError) -> Response {
-        do {
-            return try await body()
-        } catch {
-            let status = RPCError.from(error)
-            if status.code == .internalError || status.code == .unavailable {
-                logger.error("call failed", metadata: ["error": "\(error)"])
-            }
-            throw status
-        }
-    }
-}
-
-/// The opaque page cursor of ListMembers: where the last page ended, in the newest-first order.
-enum MemberPageCursor {
-    static func encode(_ cursor: MemberCursor) -> String {
-        let micros = Int64((cursor.createdAt.timeIntervalSince1970 * 1_000_000).rounded())
-        return Data("\(micros)/\(cursor.memberID)".utf8).base64EncodedString()
-    }
-
-    static func decode(_ text: String) throws(RPCError) -> MemberCursor? {
-        guard !text.isEmpty else { return nil }
-        guard let data = Data(base64Encoded: text), let plain = String(data: data, encoding: .utf8) else {
-            throw invalid()
-        }
-        let parts = plain.split(separator: "/")
-        guard parts.count == 2, let micros = Int64(parts[0]), let id = MemberID(String(parts[1])) else {
-            throw invalid()
-        }
-        return MemberCursor(createdAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000), memberID: id)
-    }
-
-    private static func invalid() -> RPCError {
-        RPCError(
-            code: .invalidArgument, message: "page.cursor is not a cursor this service issued",
-            reason: "invalid_cursor",
-            fields: ["page.cursor": "not issued by ListMembers"])
+        try await answering(logging: logger, body)
     }
 }

@@ -41,21 +41,8 @@ struct CampaignServiceOptions: ParsableArguments {
     func withClient<Result: Sendable>(
         _ body: (Hearth_Campaign_V1_CampaignService.Client<WireClientTransport>) async throws -> Result
     ) async throws -> Result {
-        guard let token = token ?? ProcessInfo.processInfo.environment["HEARTH_TOKEN"], !token.isEmpty else {
-            printError("hearth: no access token: set HEARTH_TOKEN or pass --token (see `hearth token issue`)")
-            throw ExitCode(1)
-        }
-        let transport = WireClientTransport(endpoints: [WireClientTransport.Endpoint(resolvedAddress)!])
-        do {
-            return try await withGRPCClient(
-                transport: transport, interceptors: [BearerTokenInterceptor(token: token)]
-            ) { client in
-                try await body(Hearth_Campaign_V1_CampaignService.Client(wrapping: client))
-            }
-        } catch let error as RPCError {
-            let location = error.code == .unavailable ? " (campaign-service at \(resolvedAddress))" : ""
-            printError("hearth: \(error.message)\(location)")
-            throw ExitCode(1)
+        try await callService(named: "campaign-service", address: resolvedAddress, token: token) { client in
+            try await body(Hearth_Campaign_V1_CampaignService.Client(wrapping: client))
         }
     }
 }

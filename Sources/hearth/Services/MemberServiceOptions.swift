@@ -43,21 +43,8 @@ struct MemberServiceOptions: ParsableArguments {
     func withClient<Result: Sendable>(
         _ body: (Hearth_Member_V1_MemberService.Client<WireClientTransport>) async throws -> Result
     ) async throws -> Result {
-        guard let token = token ?? ProcessInfo.processInfo.environment["HEARTH_TOKEN"], !token.isEmpty else {
-            printError("hearth: no access token: set HEARTH_TOKEN or pass --token (see `hearth token issue`)")
-            throw ExitCode(1)
-        }
-        let transport = WireClientTransport(endpoints: [WireClientTransport.Endpoint(resolvedAddress)!])
-        do {
-            return try await withGRPCClient(
-                transport: transport, interceptors: [BearerTokenInterceptor(token: token)]
-            ) { client in
-                try await body(Hearth_Member_V1_MemberService.Client(wrapping: client))
-            }
-        } catch let error as RPCError {
-            let location = error.code == .unavailable ? " (member-service at \(resolvedAddress))" : ""
-            printError("hearth: \(error.message)\(location)")
-            throw ExitCode(1)
+        try await callService(named: "member-service", address: resolvedAddress, token: token) { client in
+            try await body(Hearth_Member_V1_MemberService.Client(wrapping: client))
         }
     }
 }
