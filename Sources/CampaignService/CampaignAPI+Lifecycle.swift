@@ -82,15 +82,33 @@ extension CampaignAPI {
         try await handle {
             let caller = try RPCCaller.current()
             let id = try CampaignMessages.campaignID(request.campaignID)
-            let after =
-                request.page.cursor.isEmpty ? nil : Double(request.page.cursor).map(Date.init(timeIntervalSince1970:))
+            // A campaign starts an occurrence once at a time, so the start alone orders the pages.
+            let after = try PageCursor.decode(request.page.cursor, idCount: 1, method: "ListOccurrences")?.0
             let pageSize = request.page.pageSize <= 0 ? 50 : Int(min(request.page.pageSize, 500))
+            var statuses: [OccurrenceStatus] = []
+            for (index, status) in request.statuses.enumerated() {
+                switch status {
+                case .scheduled: statuses.append(.scheduled)
+                case .running: statuses.append(.running)
+                case .completed: statuses.append(.completed)
+                case .cancelled: statuses.append(.cancelled)
+                default:
+                    throw RPCError(
+                        code: .invalidArgument, message: "statuses[\(index)] is not an occurrence status",
+                        reason: "status_invalid", fields: ["statuses[\(index)]": "unspecified"])
+                }
+            }
+            guard try await campaigns.campaign(id, tenant: caller.tenant) != nil else {
+                throw RPCError(code: .notFound, message: "no campaign \(id) in this tenant")
+            }
             let found = try await campaigns.occurrences(
-                of: id, tenant: caller.tenant, afterStart: after, limit: pageSize + 1)
+                of: id, tenant: caller.tenant, afterStart: after, statuses: statuses,
+                startingFrom: request.starts.hasStart ? request.starts.start.date : nil,
+                startingBefore: request.starts.hasEnd ? request.starts.end.date : nil, limit: pageSize + 1)
             var response = Hearth_Campaign_V1_ListOccurrencesResponse()
             response.occurrences = found.prefix(pageSize).map(Self.occurrence)
             if found.count > pageSize, let last = found.prefix(pageSize).last {
-                response.page.nextCursor = String(last.startsAt.timeIntervalSince1970)
+                response.page.nextCursor = PageCursor.encode(last.startsAt, last.id.uuidString.lowercased())
             }
             return response
         }
@@ -164,6 +182,7 @@ extension CampaignAPI {
         case "member_deleted": .memberDeleted
         case "no_address": .noAddress
         case "campaign_stopped": .campaignStopped
+        case "membership_banned": .membershipBanned
         default: .unspecified
         }
     }

@@ -5,23 +5,6 @@ public import HearthProtos
 /// client learns at once that the server lacks it (never a silent success); they move to their own
 /// files as they are built.
 extension CampaignAPI {
-    public func updateCampaign(request: Hearth_Campaign_V1_UpdateCampaignRequest, context: GRPCCore.ServerContext)
-        async throws -> Hearth_Campaign_V1_UpdateCampaignResponse
-    {
-        throw Self.notBuilt("UpdateCampaign")
-    }
-
-    public func deleteCampaign(request: Hearth_Campaign_V1_DeleteCampaignRequest, context: GRPCCore.ServerContext)
-        async throws -> Hearth_Campaign_V1_DeleteCampaignResponse
-    {
-        throw Self.notBuilt("DeleteCampaign")
-    }
-
-    public func updateOffer(request: Hearth_Campaign_V1_UpdateOfferRequest, context: GRPCCore.ServerContext)
-        async throws -> Hearth_Campaign_V1_UpdateOfferResponse
-    {
-        throw Self.notBuilt("UpdateOffer")
-    }
 
     public func listDeliveries(request: Hearth_Campaign_V1_ListDeliveriesRequest, context: GRPCCore.ServerContext)
         async throws -> Hearth_Campaign_V1_ListDeliveriesResponse

@@ -28,7 +28,7 @@ enum CampaignMessages {
         return message
     }
 
-    /// The writable part as sent back. Kind rules are not kept by this version, so none are set.
+    /// The writable part as sent back.
     static func spec(_ campaign: Campaign) -> Hearth_Campaign_V1_CampaignSpec {
         var spec = Hearth_Campaign_V1_CampaignSpec()
         spec.name = campaign.name
@@ -51,6 +51,7 @@ enum CampaignMessages {
         spec.ownerOperatorID = campaign.ownerOperatorID?.uuidString.lowercased() ?? ""
         if let schedule = campaign.schedule { spec.schedule = Self.schedule(schedule) }
         spec.messages = campaign.messages.map { phaseMessage($0) }
+        spec.kindRules = campaign.rules.map(kindRules)
         return spec
     }
 
@@ -58,9 +59,8 @@ enum CampaignMessages {
 
     /// A new draft from a CreateCampaign spec, checked field by field and then as a whole.
     ///
-    /// An empty `owner_operator_id` means `owner` (the calling operator). Kind rules are checked
-    /// against the kind (`kind_rules_mismatch`) but not kept yet: the domain's ``Campaign`` has no
-    /// place for them.
+    /// An empty `owner_operator_id` means `owner` (the calling operator). Kind rules must match the
+    /// kind (`kind_rules_mismatch`).
     static func newCampaign(_ spec: Hearth_Campaign_V1_CampaignSpec, tenant: TenantID, owner: UUID?) throws(RPCError)
         -> Campaign
     {
@@ -69,7 +69,7 @@ enum CampaignMessages {
                 "spec.kind",
                 "name the campaign's kind: " + CampaignKind.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        try checkKindRules(spec.kindRules, kind: kind)
+        let rules = try rules(spec.kindRules, kind: kind)
 
         // A campaign with nothing but its name and kind can only fail validation on the name.
         var campaign = Campaign(tenantID: tenant, name: spec.name.trimmedOfWhitespace, kind: kind)
@@ -97,6 +97,7 @@ enum CampaignMessages {
             messages.append(try phaseMessage(message, field: "spec.messages[\(index)]"))
         }
         campaign.messages = messages
+        campaign.rules = rules
 
         // What only the whole can tell: a one-off occurrence outside the period, a message on a
         // channel that is not the campaign's.

@@ -23,13 +23,18 @@ public struct DeliverySender: Sendable {
     /// Most messages one member gets on one channel in a day and in a week, across campaigns.
     let dailyCap: Int
     let weeklyCap: Int
+    /// Most messages a channel takes in a minute (a group robot's platform limit).
+    let platformCaps: [DeliveryChannel: Int]
     let logger: Logger
+
+    /// WeCom and DingTalk group robots each take at most 20 messages a minute.
+    public static let defaultPlatformCaps: [DeliveryChannel: Int] = [.wecomBot: 20, .dingtalkBot: 20]
 
     public init(
         outbox: DeliveryOutbox, campaigns: CampaignStore, directory: any MemberDirectory,
         adapters: [DeliveryChannel: any ChannelAdapter], name: String, lease: Duration = .seconds(60),
         batchSize: Int = 200, maximumAttempts: Int = 5, quietHours: QuietHours = .default, dailyCap: Int = 3,
-        weeklyCap: Int = 10, logger: Logger
+        weeklyCap: Int = 10, platformCaps: [DeliveryChannel: Int] = Self.defaultPlatformCaps, logger: Logger
     ) {
         self.outbox = outbox
         self.campaigns = campaigns
@@ -42,6 +47,7 @@ public struct DeliverySender: Sendable {
         self.quietHours = quietHours
         self.dailyCap = dailyCap
         self.weeklyCap = weeklyCap
+        self.platformCaps = platformCaps
         self.logger = logger
     }
 
@@ -57,7 +63,8 @@ public struct DeliverySender: Sendable {
             today: try await outbox.sentCounts(
                 tenant: tenant, members: members, since: Date().addingTimeInterval(-86_400)),
             thisWeek: try await outbox.sentCounts(
-                tenant: tenant, members: members, since: Date().addingTimeInterval(-7 * 86_400)))
+                tenant: tenant, members: members, since: Date().addingTimeInterval(-7 * 86_400)),
+            lastMinute: [:])
         var campaigns: [UUID: Campaign?] = [:]
         for claim in claims {
             try Task.checkCancellation()
@@ -78,6 +85,9 @@ public struct DeliverySender: Sendable {
     struct SentCounts {
         var today: [DeliveryOutbox.SentKey: Int]
         var thisWeek: [DeliveryOutbox.SentKey: Int]
+        /// Per capped channel: sends in the last minute (all senders, then this batch) and when the
+        /// oldest of them leaves the minute.
+        var lastMinute: [DeliveryChannel: (count: Int, oldest: Date)]
     }
 
     private func send(
@@ -98,7 +108,8 @@ public struct DeliverySender: Sendable {
         // The log sink reaches no one, so it keeps no quiet hours.
         if channel != .log, quietHours.isQuiet(Date(), in: timeZone) {
             try await outbox.release(
-                claim, sender: name, notBefore: quietHours.nextAllowed(atOrAfter: Date(), in: timeZone))
+                claim, sender: name, notBefore: quietHours.nextAllowed(atOrAfter: Date(), in: timeZone),
+                hold: .quietHours)
             return
         }
         guard let recipient = Self.recipient(for: channel, claim: claim, contact: contact) else {
@@ -114,6 +125,20 @@ public struct DeliverySender: Sendable {
             }
             sent.today[key, default: 0] += 1
             sent.thisWeek[key, default: 0] += 1
+        }
+        if let cap = platformCaps[channel] {
+            if sent.lastMinute[channel] == nil {
+                let recent = try await outbox.sendsInLastMinute(tenant: claim.tenant, channel: claim.channel)
+                sent.lastMinute[channel] = (recent.count, recent.oldest ?? Date())
+            }
+            if let window = sent.lastMinute[channel], window.count >= cap {
+                // Held, not suppressed: the message goes out once the minute has room again.
+                try await outbox.release(
+                    claim, sender: name, notBefore: max(window.oldest, Date()).addingTimeInterval(60),
+                    hold: .platformCap)
+                return
+            }
+            sent.lastMinute[channel]?.count += 1
         }
         guard let campaign, campaign.messages.indices.contains(claim.messageIndex) else {
             try await finish(claim, .permanent, error: "the campaign or its message is gone")
@@ -132,16 +157,28 @@ public struct DeliverySender: Sendable {
             case .permanent: .permanent
             }
         try await finish(
-            claim, outcome, error: result.failure?.reason, statusCode: result.failure?.httpStatus, started: started)
+            claim, outcome, error: result.failure?.reason, statusCode: result.failure?.httpStatus, started: started,
+            retryAt: outcome == .retryable && result.failure?.code != .cancelled
+                ? Self.retryTime(attempt: claim.attempt, asked: result.failure?.retryAfter) : nil)
+    }
+
+    /// When a retryable failure is tried again: when the channel asked (Retry-After), else after
+    /// 30 s doubling with each attempt, at most 15 minutes. (A send cut short by cancellation is
+    /// due again at once: the channel did nothing wrong.)
+    static func retryTime(attempt: Int, asked: Duration?, now: Date = Date()) -> Date {
+        let backoff = min(30 * pow(2, Double(max(0, attempt - 1))), 900)
+        let askedSeconds = asked.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 0
+        return now.addingTimeInterval(max(backoff, askedSeconds))
     }
 
     private func finish(
         _ claim: DeliveryClaim, _ outcome: DeliveryAttempt.Outcome, error: String?, statusCode: Int? = nil,
-        started: Date = Date()
+        started: Date = Date(), retryAt: Date? = nil
     ) async throws {
         let attempt = DeliveryAttempt(
             outcome: outcome, statusCode: statusCode, error: error, startedAt: started, finishedAt: Date())
-        let kept = try await outbox.finish(claim, sender: name, attempt: attempt, maximumAttempts: maximumAttempts)
+        let kept = try await outbox.finish(
+            claim, sender: name, attempt: attempt, maximumAttempts: maximumAttempts, retryAt: retryAt)
         if !kept {
             logger.warning(
                 "a delivery's lease ran out before its outcome was recorded",

@@ -20,6 +20,8 @@ public struct Campaign: Hashable, Sendable {
     public var schedule: CampaignSchedule?
     /// What is sent in each phase of every occurrence.
     public var messages: [PhaseMessage]
+    /// The contest, lottery or referral rules, for campaigns of those kinds.
+    public var rules: CampaignRules?
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -37,6 +39,7 @@ public struct Campaign: Hashable, Sendable {
         ownerOperatorID: UUID? = nil,
         schedule: CampaignSchedule? = nil,
         messages: [PhaseMessage] = [],
+        rules: CampaignRules? = nil,
         createdAt: Date = Date(),
         updatedAt: Date = Date()
     ) {
@@ -53,6 +56,7 @@ public struct Campaign: Hashable, Sendable {
         self.ownerOperatorID = ownerOperatorID
         self.schedule = schedule
         self.messages = messages
+        self.rules = rules
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -73,6 +77,14 @@ public struct Campaign: Hashable, Sendable {
         }
         try goal?.validate()
         try period?.validate()
+        if let rules {
+            guard rules.kind == kind else {
+                throw DomainError(
+                    code: .invalidArgument,
+                    message: "these are the rules of a \(rules.kind.rawValue) campaign; this one is \(kind.rawValue)")
+            }
+            try rules.validate()
+        }
         try schedule?.validate()
         if let period, let schedule, case .once(let instant) = schedule.recurrence, !period.contains(instant) {
             throw DomainError(
@@ -101,6 +113,11 @@ public struct Campaign: Hashable, Sendable {
         guard let schedule else {
             throw DomainError(
                 code: .failedPrecondition, message: "the campaign has no schedule yet; give it one before scheduling")
+        }
+        if rules == nil, kind == .contest || kind == .lottery {
+            throw DomainError(
+                code: .failedPrecondition,
+                message: "a \(kind.rawValue) campaign needs its rules (winners, closing times) before scheduling")
         }
         if schedule.isRecurring && period == nil {
             throw DomainError(

@@ -20,6 +20,55 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
+/// Why a pending delivery waits: it is sent later, never dropped.
+public nonisolated enum Hearth_Campaign_V1_DeliveryHold: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// The member's or tenant's quiet hours (default 21:00-08:00).
+  case quietHours // = 1
+
+  /// The channel's per-minute cap (e.g. a group robot's 20 messages a minute) is reached.
+  case platformCap // = 2
+
+  /// The channel failed in a way worth retrying, or asked to wait (Retry-After).
+  case retryLater // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .quietHours
+    case 2: self = .platformCap
+    case 3: self = .retryLater
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .quietHours: return 1
+    case .platformCap: return 2
+    case .retryLater: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Hearth_Campaign_V1_DeliveryHold] = [
+    .unspecified,
+    .quietHours,
+    .platformCap,
+    .retryLater,
+  ]
+
+}
+
 public nonisolated enum Hearth_Campaign_V1_DeliveryStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
   case unspecified // = 0
@@ -126,68 +175,111 @@ public nonisolated enum Hearth_Campaign_V1_ConversionAttribution: SwiftProtobuf.
 
 }
 
-public nonisolated struct Hearth_Campaign_V1_Delivery: Sendable {
+public nonisolated struct Hearth_Campaign_V1_Delivery: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var deliveryID: String = String()
+  public var deliveryID: String {
+    get {_storage._deliveryID}
+    set {_uniqueStorage()._deliveryID = newValue}
+  }
 
-  public var campaignID: String = String()
+  public var campaignID: String {
+    get {_storage._campaignID}
+    set {_uniqueStorage()._campaignID = newValue}
+  }
 
-  public var occurrenceID: String = String()
+  public var occurrenceID: String {
+    get {_storage._occurrenceID}
+    set {_uniqueStorage()._occurrenceID = newValue}
+  }
 
-  public var phase: Hearth_Campaign_V1_CampaignPhase = .unspecified
+  public var phase: Hearth_Campaign_V1_CampaignPhase {
+    get {_storage._phase}
+    set {_uniqueStorage()._phase = newValue}
+  }
 
-  public var memberID: String = String()
+  public var memberID: String {
+    get {_storage._memberID}
+    set {_uniqueStorage()._memberID = newValue}
+  }
 
-  public var channel: Hearth_Common_V1_DeliveryChannel = .unspecified
+  public var channel: Hearth_Common_V1_DeliveryChannel {
+    get {_storage._channel}
+    set {_uniqueStorage()._channel = newValue}
+  }
 
-  public var status: Hearth_Campaign_V1_DeliveryStatus = .unspecified
+  public var status: Hearth_Campaign_V1_DeliveryStatus {
+    get {_storage._status}
+    set {_uniqueStorage()._status = newValue}
+  }
 
   /// SUPPRESSED only.
-  public var suppressionReason: Hearth_Common_V1_SuppressionReason = .unspecified
+  public var suppressionReason: Hearth_Common_V1_SuppressionReason {
+    get {_storage._suppressionReason}
+    set {_uniqueStorage()._suppressionReason = newValue}
+  }
 
   /// Send attempts so far.
-  public var attempts: Int32 = 0
+  public var attempts: Int32 {
+    get {_storage._attempts}
+    set {_uniqueStorage()._attempts = newValue}
+  }
 
   public var sentAt: SwiftProtobuf.Google_Protobuf_Timestamp {
-    get {_sentAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
-    set {_sentAt = newValue}
+    get {_storage._sentAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._sentAt = newValue}
   }
   /// Returns true if `sentAt` has been explicitly set.
-  public var hasSentAt: Bool {self._sentAt != nil}
+  public var hasSentAt: Bool {_storage._sentAt != nil}
   /// Clears the value of `sentAt`. Subsequent reads from it will return its default value.
-  public mutating func clearSentAt() {self._sentAt = nil}
+  public mutating func clearSentAt() {_uniqueStorage()._sentAt = nil}
 
   /// The last attempt's error, if it failed.
-  public var lastError: String = String()
+  public var lastError: String {
+    get {_storage._lastError}
+    set {_uniqueStorage()._lastError = newValue}
+  }
 
   public var createdAt: SwiftProtobuf.Google_Protobuf_Timestamp {
-    get {_createdAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
-    set {_createdAt = newValue}
+    get {_storage._createdAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._createdAt = newValue}
   }
   /// Returns true if `createdAt` has been explicitly set.
-  public var hasCreatedAt: Bool {self._createdAt != nil}
+  public var hasCreatedAt: Bool {_storage._createdAt != nil}
   /// Clears the value of `createdAt`. Subsequent reads from it will return its default value.
-  public mutating func clearCreatedAt() {self._createdAt = nil}
+  public mutating func clearCreatedAt() {_uniqueStorage()._createdAt = nil}
 
   public var updatedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
-    get {_updatedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
-    set {_updatedAt = newValue}
+    get {_storage._updatedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._updatedAt = newValue}
   }
   /// Returns true if `updatedAt` has been explicitly set.
-  public var hasUpdatedAt: Bool {self._updatedAt != nil}
+  public var hasUpdatedAt: Bool {_storage._updatedAt != nil}
   /// Clears the value of `updatedAt`. Subsequent reads from it will return its default value.
-  public mutating func clearUpdatedAt() {self._updatedAt = nil}
+  public mutating func clearUpdatedAt() {_uniqueStorage()._updatedAt = nil}
+
+  /// PENDING only: held back until this time, for held_reason.
+  public var heldUntil: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._heldUntil ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._heldUntil = newValue}
+  }
+  /// Returns true if `heldUntil` has been explicitly set.
+  public var hasHeldUntil: Bool {_storage._heldUntil != nil}
+  /// Clears the value of `heldUntil`. Subsequent reads from it will return its default value.
+  public mutating func clearHeldUntil() {_uniqueStorage()._heldUntil = nil}
+
+  public var heldReason: Hearth_Campaign_V1_DeliveryHold {
+    get {_storage._heldReason}
+    set {_uniqueStorage()._heldReason = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _sentAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
-  fileprivate var _createdAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
-  fileprivate var _updatedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct Hearth_Campaign_V1_DeliveryStats: Sendable {
@@ -544,6 +636,10 @@ public nonisolated struct Hearth_Campaign_V1_ListConversionsResponse: Sendable {
 
 fileprivate nonisolated let _protobuf_package = "hearth.campaign.v1"
 
+nonisolated extension Hearth_Campaign_V1_DeliveryHold: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DELIVERY_HOLD_UNSPECIFIED\0\u{1}DELIVERY_HOLD_QUIET_HOURS\0\u{1}DELIVERY_HOLD_PLATFORM_CAP\0\u{1}DELIVERY_HOLD_RETRY_LATER\0")
+}
+
 nonisolated extension Hearth_Campaign_V1_DeliveryStatus: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DELIVERY_STATUS_UNSPECIFIED\0\u{1}DELIVERY_STATUS_PENDING\0\u{1}DELIVERY_STATUS_CLAIMED\0\u{1}DELIVERY_STATUS_SENT\0\u{1}DELIVERY_STATUS_FAILED\0\u{1}DELIVERY_STATUS_SUPPRESSED\0")
 }
@@ -554,93 +650,167 @@ nonisolated extension Hearth_Campaign_V1_ConversionAttribution: SwiftProtobuf._P
 
 nonisolated extension Hearth_Campaign_V1_Delivery: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Delivery"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}delivery_id\0\u{3}campaign_id\0\u{3}occurrence_id\0\u{1}phase\0\u{3}member_id\0\u{1}channel\0\u{1}status\0\u{3}suppression_reason\0\u{1}attempts\0\u{3}sent_at\0\u{3}last_error\0\u{3}created_at\0\u{3}updated_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}delivery_id\0\u{3}campaign_id\0\u{3}occurrence_id\0\u{1}phase\0\u{3}member_id\0\u{1}channel\0\u{1}status\0\u{3}suppression_reason\0\u{1}attempts\0\u{3}sent_at\0\u{3}last_error\0\u{3}created_at\0\u{3}updated_at\0\u{3}held_until\0\u{3}held_reason\0")
+
+  fileprivate class _StorageClass {
+    var _deliveryID: String = String()
+    var _campaignID: String = String()
+    var _occurrenceID: String = String()
+    var _phase: Hearth_Campaign_V1_CampaignPhase = .unspecified
+    var _memberID: String = String()
+    var _channel: Hearth_Common_V1_DeliveryChannel = .unspecified
+    var _status: Hearth_Campaign_V1_DeliveryStatus = .unspecified
+    var _suppressionReason: Hearth_Common_V1_SuppressionReason = .unspecified
+    var _attempts: Int32 = 0
+    var _sentAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _lastError: String = String()
+    var _createdAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _updatedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _heldUntil: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _heldReason: Hearth_Campaign_V1_DeliveryHold = .unspecified
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _deliveryID = source._deliveryID
+      _campaignID = source._campaignID
+      _occurrenceID = source._occurrenceID
+      _phase = source._phase
+      _memberID = source._memberID
+      _channel = source._channel
+      _status = source._status
+      _suppressionReason = source._suppressionReason
+      _attempts = source._attempts
+      _sentAt = source._sentAt
+      _lastError = source._lastError
+      _createdAt = source._createdAt
+      _updatedAt = source._updatedAt
+      _heldUntil = source._heldUntil
+      _heldReason = source._heldReason
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.deliveryID) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.campaignID) }()
-      case 3: try { try decoder.decodeSingularStringField(value: &self.occurrenceID) }()
-      case 4: try { try decoder.decodeSingularEnumField(value: &self.phase) }()
-      case 5: try { try decoder.decodeSingularStringField(value: &self.memberID) }()
-      case 6: try { try decoder.decodeSingularEnumField(value: &self.channel) }()
-      case 7: try { try decoder.decodeSingularEnumField(value: &self.status) }()
-      case 8: try { try decoder.decodeSingularEnumField(value: &self.suppressionReason) }()
-      case 9: try { try decoder.decodeSingularInt32Field(value: &self.attempts) }()
-      case 10: try { try decoder.decodeSingularMessageField(value: &self._sentAt) }()
-      case 11: try { try decoder.decodeSingularStringField(value: &self.lastError) }()
-      case 12: try { try decoder.decodeSingularMessageField(value: &self._createdAt) }()
-      case 13: try { try decoder.decodeSingularMessageField(value: &self._updatedAt) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._deliveryID) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._campaignID) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._occurrenceID) }()
+        case 4: try { try decoder.decodeSingularEnumField(value: &_storage._phase) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._memberID) }()
+        case 6: try { try decoder.decodeSingularEnumField(value: &_storage._channel) }()
+        case 7: try { try decoder.decodeSingularEnumField(value: &_storage._status) }()
+        case 8: try { try decoder.decodeSingularEnumField(value: &_storage._suppressionReason) }()
+        case 9: try { try decoder.decodeSingularInt32Field(value: &_storage._attempts) }()
+        case 10: try { try decoder.decodeSingularMessageField(value: &_storage._sentAt) }()
+        case 11: try { try decoder.decodeSingularStringField(value: &_storage._lastError) }()
+        case 12: try { try decoder.decodeSingularMessageField(value: &_storage._createdAt) }()
+        case 13: try { try decoder.decodeSingularMessageField(value: &_storage._updatedAt) }()
+        case 14: try { try decoder.decodeSingularMessageField(value: &_storage._heldUntil) }()
+        case 15: try { try decoder.decodeSingularEnumField(value: &_storage._heldReason) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.deliveryID.isEmpty {
-      try visitor.visitSingularStringField(value: self.deliveryID, fieldNumber: 1)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._deliveryID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._deliveryID, fieldNumber: 1)
+      }
+      if !_storage._campaignID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._campaignID, fieldNumber: 2)
+      }
+      if !_storage._occurrenceID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._occurrenceID, fieldNumber: 3)
+      }
+      if _storage._phase != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._phase, fieldNumber: 4)
+      }
+      if !_storage._memberID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._memberID, fieldNumber: 5)
+      }
+      if _storage._channel != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._channel, fieldNumber: 6)
+      }
+      if _storage._status != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._status, fieldNumber: 7)
+      }
+      if _storage._suppressionReason != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._suppressionReason, fieldNumber: 8)
+      }
+      if _storage._attempts != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._attempts, fieldNumber: 9)
+      }
+      try { if let v = _storage._sentAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+      } }()
+      if !_storage._lastError.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._lastError, fieldNumber: 11)
+      }
+      try { if let v = _storage._createdAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+      } }()
+      try { if let v = _storage._updatedAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
+      } }()
+      try { if let v = _storage._heldUntil {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
+      } }()
+      if _storage._heldReason != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._heldReason, fieldNumber: 15)
+      }
     }
-    if !self.campaignID.isEmpty {
-      try visitor.visitSingularStringField(value: self.campaignID, fieldNumber: 2)
-    }
-    if !self.occurrenceID.isEmpty {
-      try visitor.visitSingularStringField(value: self.occurrenceID, fieldNumber: 3)
-    }
-    if self.phase != .unspecified {
-      try visitor.visitSingularEnumField(value: self.phase, fieldNumber: 4)
-    }
-    if !self.memberID.isEmpty {
-      try visitor.visitSingularStringField(value: self.memberID, fieldNumber: 5)
-    }
-    if self.channel != .unspecified {
-      try visitor.visitSingularEnumField(value: self.channel, fieldNumber: 6)
-    }
-    if self.status != .unspecified {
-      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 7)
-    }
-    if self.suppressionReason != .unspecified {
-      try visitor.visitSingularEnumField(value: self.suppressionReason, fieldNumber: 8)
-    }
-    if self.attempts != 0 {
-      try visitor.visitSingularInt32Field(value: self.attempts, fieldNumber: 9)
-    }
-    try { if let v = self._sentAt {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
-    } }()
-    if !self.lastError.isEmpty {
-      try visitor.visitSingularStringField(value: self.lastError, fieldNumber: 11)
-    }
-    try { if let v = self._createdAt {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
-    } }()
-    try { if let v = self._updatedAt {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
-    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Hearth_Campaign_V1_Delivery, rhs: Hearth_Campaign_V1_Delivery) -> Bool {
-    if lhs.deliveryID != rhs.deliveryID {return false}
-    if lhs.campaignID != rhs.campaignID {return false}
-    if lhs.occurrenceID != rhs.occurrenceID {return false}
-    if lhs.phase != rhs.phase {return false}
-    if lhs.memberID != rhs.memberID {return false}
-    if lhs.channel != rhs.channel {return false}
-    if lhs.status != rhs.status {return false}
-    if lhs.suppressionReason != rhs.suppressionReason {return false}
-    if lhs.attempts != rhs.attempts {return false}
-    if lhs._sentAt != rhs._sentAt {return false}
-    if lhs.lastError != rhs.lastError {return false}
-    if lhs._createdAt != rhs._createdAt {return false}
-    if lhs._updatedAt != rhs._updatedAt {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._deliveryID != rhs_storage._deliveryID {return false}
+        if _storage._campaignID != rhs_storage._campaignID {return false}
+        if _storage._occurrenceID != rhs_storage._occurrenceID {return false}
+        if _storage._phase != rhs_storage._phase {return false}
+        if _storage._memberID != rhs_storage._memberID {return false}
+        if _storage._channel != rhs_storage._channel {return false}
+        if _storage._status != rhs_storage._status {return false}
+        if _storage._suppressionReason != rhs_storage._suppressionReason {return false}
+        if _storage._attempts != rhs_storage._attempts {return false}
+        if _storage._sentAt != rhs_storage._sentAt {return false}
+        if _storage._lastError != rhs_storage._lastError {return false}
+        if _storage._createdAt != rhs_storage._createdAt {return false}
+        if _storage._updatedAt != rhs_storage._updatedAt {return false}
+        if _storage._heldUntil != rhs_storage._heldUntil {return false}
+        if _storage._heldReason != rhs_storage._heldReason {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -453,6 +453,9 @@ public nonisolated enum Hearth_Common_V1_SuppressionReason: SwiftProtobuf.Enum, 
 
   /// The campaign was cancelled or completed before the send.
   case campaignStopped // = 6
+
+  /// The member is banned from the campaign's community.
+  case membershipBanned // = 7
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -468,6 +471,7 @@ public nonisolated enum Hearth_Common_V1_SuppressionReason: SwiftProtobuf.Enum, 
     case 4: self = .memberDeleted
     case 5: self = .noAddress
     case 6: self = .campaignStopped
+    case 7: self = .membershipBanned
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -481,6 +485,7 @@ public nonisolated enum Hearth_Common_V1_SuppressionReason: SwiftProtobuf.Enum, 
     case .memberDeleted: return 4
     case .noAddress: return 5
     case .campaignStopped: return 6
+    case .membershipBanned: return 7
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -494,6 +499,7 @@ public nonisolated enum Hearth_Common_V1_SuppressionReason: SwiftProtobuf.Enum, 
     .memberDeleted,
     .noAddress,
     .campaignStopped,
+    .membershipBanned,
   ]
 
 }
@@ -826,7 +832,7 @@ nonisolated extension Hearth_Common_V1_SocialRole: SwiftProtobuf._ProtoNameProvi
 }
 
 nonisolated extension Hearth_Common_V1_SuppressionReason: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SUPPRESSION_REASON_UNSPECIFIED\0\u{1}SUPPRESSION_REASON_NO_CONSENT\0\u{1}SUPPRESSION_REASON_QUIET_HOURS\0\u{1}SUPPRESSION_REASON_FREQUENCY_CAP\0\u{1}SUPPRESSION_REASON_MEMBER_DELETED\0\u{1}SUPPRESSION_REASON_NO_ADDRESS\0\u{1}SUPPRESSION_REASON_CAMPAIGN_STOPPED\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SUPPRESSION_REASON_UNSPECIFIED\0\u{1}SUPPRESSION_REASON_NO_CONSENT\0\u{1}SUPPRESSION_REASON_QUIET_HOURS\0\u{1}SUPPRESSION_REASON_FREQUENCY_CAP\0\u{1}SUPPRESSION_REASON_MEMBER_DELETED\0\u{1}SUPPRESSION_REASON_NO_ADDRESS\0\u{1}SUPPRESSION_REASON_CAMPAIGN_STOPPED\0\u{1}SUPPRESSION_REASON_MEMBERSHIP_BANNED\0")
 }
 
 nonisolated extension Hearth_Common_V1_CallOutcome: SwiftProtobuf._ProtoNameProviding {

@@ -46,7 +46,8 @@ extension CampaignStore {
 
     /// A campaign's occurrences in start order, at most `limit` after `afterStart`.
     public func occurrences(
-        of id: CampaignID, tenant: TenantID, afterStart: Date? = nil, limit: Int = 500
+        of id: CampaignID, tenant: TenantID, afterStart: Date? = nil, statuses: [OccurrenceStatus] = [],
+        startingFrom: Date? = nil, startingBefore: Date? = nil, limit: Int = 500
     ) async throws -> [OccurrenceRecord] {
         try await pool.withTenant(tenant) { connection in
             try await connection.query(
@@ -54,6 +55,8 @@ extension CampaignStore {
                 SELECT occurrence_id, campaign_id, starts_at, ends_at, status, phases FROM campaign_occurrences
                 WHERE tenant_id = \(tenant.rawValue) AND campaign_id = \(id.rawValue)
                   AND starts_at > \(afterStart ?? Date.distantPast)
+                  AND (cardinality(\(statuses.map(\.rawValue))::text[]) = 0 OR status = ANY(\(statuses.map(\.rawValue))))
+                  AND starts_at >= \(startingFrom ?? Date.distantPast) AND starts_at < \(startingBefore ?? Date.distantFuture)
                 ORDER BY starts_at LIMIT \(max(1, min(limit, 1_000)))
                 """
             ).map { row in

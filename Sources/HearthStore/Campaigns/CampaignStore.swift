@@ -12,7 +12,7 @@ public struct CampaignStore: Sendable {
     static let columns = """
         campaign_id, tenant_id, name, kind, status, status_reason, segment_id, community_id, channels,
         goal_revenue_fen, goal_participants, period_start, period_end, owner_operator_id, schedule, messages,
-        created_at, updated_at
+        created_at, updated_at, rules
         """
 
     /// Saves a new campaign (a draft).
@@ -23,14 +23,15 @@ public struct CampaignStore: Sendable {
                 """
                 INSERT INTO campaigns (campaign_id, tenant_id, name, kind, status, segment_id, community_id, channels,
                                        goal_revenue_fen, goal_participants, period_start, period_end, owner_operator_id,
-                                       schedule, messages)
+                                       schedule, messages, rules)
                 VALUES (\(campaign.id.rawValue), \(campaign.tenantID.rawValue), \(campaign.name.trimmedOfWhitespace),
                         \(campaign.kind.rawValue), \(campaign.status.rawValue), \(campaign.audience.segmentID?.rawValue),
                         \(campaign.audience.communityID?.rawValue), \(campaign.channels.map(\.rawValue)),
                         \(campaign.goal?.revenueFen), \(campaign.goal?.participants.map(Int64.init)),
                         \(campaign.period?.start), \(campaign.period?.end), \(campaign.ownerOperatorID),
                         \(try campaign.schedule.map { try PostgresJSONB(encoding: $0) }),
-                        \(try PostgresJSONB(encoding: campaign.messages)))
+                        \(try PostgresJSONB(encoding: campaign.messages)),
+                        \(try campaign.rules.map { try PostgresJSONB(encoding: $0) }))
                 RETURNING \(unescaped: Self.columns)
                 """)
             return try Campaign(row: rows[0])
@@ -117,6 +118,7 @@ extension Campaign {
             ownerOperatorID: try row.decode(UUID?.self, at: 13),
             schedule: try row.decode(PostgresJSONB?.self, at: 14).map { try $0.decode(CampaignSchedule.self) },
             messages: try row.decode(PostgresJSONB.self, at: 15).decode([PhaseMessage].self),
+            rules: try row.decode(PostgresJSONB?.self, at: 18).map { try $0.decode(CampaignRules.self) },
             createdAt: try row.decode(Date.self, at: 16),
             updatedAt: try row.decode(Date.self, at: 17))
     }

@@ -25,6 +25,17 @@ public enum SuppressionReason: String, Sendable, CaseIterable {
     case memberDeleted = "member_deleted"
     case noAddress = "no_address"
     case campaignStopped = "campaign_stopped"
+    case membershipBanned = "membership_banned"
+}
+
+/// Why a pending delivery waits until its `not_before` (the values of `deliveries.held_reason`):
+/// it is sent later, never dropped.
+public enum DeliveryHold: String, Sendable, CaseIterable {
+    case quietHours = "quiet_hours"
+    /// The channel's per-minute cap is reached.
+    case platformCap = "platform_cap"
+    /// A retryable failure, due again after a backoff or the channel's Retry-After.
+    case retryLater = "retry_later"
 }
 
 /// What a channel adapter's try came to, as recorded in `delivery_attempts`.
@@ -123,11 +134,11 @@ public struct DeliveryOutbox: Sendable {
     }
 
     /// Records an attempt and its outcome: sent, back to pending for a retryable failure (until
-    /// `maximumAttempts`), or failed. Returns `false` when the lease was no longer `sender`'s (the
-    /// row was taken over and is left to its new holder).
+    /// `maximumAttempts`; due again from `retryAt` when given), or failed. Returns `false` when the
+    /// lease was no longer `sender`'s (the row was taken over and is left to its new holder).
     @discardableResult
     public func finish(
-        _ claim: DeliveryClaim, sender: String, attempt: DeliveryAttempt, maximumAttempts: Int
+        _ claim: DeliveryClaim, sender: String, attempt: DeliveryAttempt, maximumAttempts: Int, retryAt: Date? = nil
     ) async throws -> Bool {
         let status: String =
             switch attempt.outcome {
@@ -141,6 +152,9 @@ public struct DeliveryOutbox: Sendable {
                 UPDATE deliveries
                 SET status = \(status), claimed_by = NULL, claimed_until = NULL,
                     sent_at = CASE WHEN \(status) = 'sent' THEN \(attempt.finishedAt) END,
+                    not_before = CASE WHEN \(status) = 'pending' THEN \(retryAt)::timestamptz END,
+                    held_reason = CASE WHEN \(status) = 'pending' AND \(retryAt)::timestamptz IS NOT NULL
+                                       THEN 'retry_later' END,
                     last_error = \(attempt.error.map { String($0.prefix(4000)) })
                 WHERE tenant_id = \(claim.tenant.rawValue) AND delivery_id = \(claim.id)
                   AND status = 'claimed' AND claimed_by = \(sender) AND attempts = \(claim.attempt)
@@ -174,14 +188,14 @@ public struct DeliveryOutbox: Sendable {
         }
     }
 
-    /// Gives a claimed delivery back untried, due again at `notBefore` (the end of quiet hours).
-    public func release(_ claim: DeliveryClaim, sender: String, notBefore: Date) async throws {
+    /// Gives a claimed delivery back untried, due again at `notBefore`, noting why it waits.
+    public func release(_ claim: DeliveryClaim, sender: String, notBefore: Date, hold: DeliveryHold) async throws {
         try await pool.withTenant(claim.tenant) { connection in
             try await connection.query(
                 """
                 UPDATE deliveries
                 SET status = 'pending', claimed_by = NULL, claimed_until = NULL, attempts = attempts - 1,
-                    not_before = \(notBefore)
+                    not_before = \(notBefore), held_reason = \(hold.rawValue)
                 WHERE tenant_id = \(claim.tenant.rawValue) AND delivery_id = \(claim.id)
                   AND status = 'claimed' AND claimed_by = \(sender) AND attempts = \(claim.attempt)
                 """)
@@ -207,6 +221,20 @@ public struct DeliveryOutbox: Sendable {
                 counts[key] = try row.decode(Int.self, at: 2)
             }
             return counts
+        }
+    }
+
+    /// A channel's sends in the minute before now across every sender, and when the oldest of them
+    /// leaves that minute: what a platform's per-minute cap counts.
+    public func sendsInLastMinute(tenant: TenantID, channel: String) async throws -> (count: Int, oldest: Date?) {
+        try await pool.withTenant(tenant) { connection in
+            let row = try await connection.query(
+                """
+                SELECT count(*), min(sent_at) FROM deliveries
+                WHERE tenant_id = \(tenant.rawValue) AND channel = \(channel) AND status = 'sent'
+                  AND sent_at > now() - interval '1 minute'
+                """)[0]
+            return (try row.decode(Int.self, at: 0), try row.decode(Date?.self, at: 1))
         }
     }
 

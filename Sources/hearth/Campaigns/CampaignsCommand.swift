@@ -20,7 +20,8 @@ struct CampaignsCommand: AsyncParsableCommand {
         subcommands: [
             CreateCampaignCommand.self, ListCampaignsCommand.self, ShowCampaignCommand.self,
             ScheduleCampaignCommand.self, LaunchCampaignCommand.self, PauseCampaignCommand.self,
-            ResumeCampaignCommand.self, CancelCampaignCommand.self, CampaignDeliveriesCommand.self,
+            ResumeCampaignCommand.self, CancelCampaignCommand.self, UpdateCampaignCommand.self,
+            DeleteCampaignCommand.self, CampaignDeliveriesCommand.self, OffersCommand.self,
         ])
 }
 
