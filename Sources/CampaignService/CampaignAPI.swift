@@ -14,11 +14,25 @@ public struct CampaignAPI: Hearth_Campaign_V1_CampaignService.SimpleServiceProto
     let pool: PostgresPool
     let campaigns: CampaignStore
     let logger: Logger
+    /// member-service, for call lists and invite links; without it those RPCs answer UNAVAILABLE.
+    let members: (any MemberDirectory)?
+    /// Where invite links point (`<base>/join/<token>`), without a trailing slash; `nil`: links
+    /// carry only their token.
+    let publicBaseURL: String?
 
-    public init(pool: PostgresPool, logger: Logger = Logger(label: "hearth.campaign-service")) {
+    /// `members` reaches member-service (campaign-service passes the directory its engine uses);
+    /// `publicBaseURL` (e.g. `https://join.example.com`) is what invite link URLs start with.
+    public init(
+        pool: PostgresPool, logger: Logger = Logger(label: "hearth.campaign-service"),
+        members: (any MemberDirectory)? = nil, publicBaseURL: String? = nil
+    ) {
         self.pool = pool
         self.campaigns = CampaignStore(pool: pool)
         self.logger = logger
+        self.members = members
+        var base = publicBaseURL?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        while base.hasSuffix("/") { base.removeLast() }
+        self.publicBaseURL = base.isEmpty ? nil : base
     }
 
     public func createCampaign(
@@ -95,13 +109,16 @@ public struct CampaignAPI: Hearth_Campaign_V1_CampaignService.SimpleServiceProto
         return (result.campaign, result.pausedAt, caller.tenant)
     }
 
-    func handle<Response>(_ body: () async throws -> Response) async throws(RPCError) -> Response {
-        try await answering(logging: logger, body)
+    /// The member directory, or UNAVAILABLE when the service runs without member-service.
+    func memberDirectory() throws(RPCError) -> any MemberDirectory {
+        guard let members else {
+            throw RPCError(
+                code: .unavailable, message: "campaign-service was started without a member-service connection")
+        }
+        return members
     }
 
-    static func notBuilt(_ method: String) -> RPCError {
-        RPCError(
-            code: .unimplemented,
-            message: "CampaignService/\(method) is not available in this version of campaign-service")
+    func handle<Response>(_ body: () async throws -> Response) async throws(RPCError) -> Response {
+        try await answering(logging: logger, body)
     }
 }

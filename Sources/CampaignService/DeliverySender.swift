@@ -5,7 +5,8 @@ public import HearthStore
 public import Logging
 
 /// Sends what the outbox holds: claims due deliveries under a lease, applies the send-time rules
-/// (the member still exists and consents, quiet hours, the frequency cap), sends through the
+/// (the member still exists, is not banned from the campaign's community and consents, quiet
+/// hours, the frequency cap, the channel's per-minute cap), sends through the
 /// channel's adapter with the delivery id as idempotency key, and records the outcome and every
 /// attempt. A sender that dies leaves its claims to expire; whoever claims them next sends them,
 /// so nothing is lost, and the lease check when finishing keeps two senders from both recording.
@@ -66,16 +67,25 @@ public struct DeliverySender: Sendable {
                 tenant: tenant, members: members, since: Date().addingTimeInterval(-7 * 86_400)),
             lastMinute: [:])
         var campaigns: [UUID: Campaign?] = [:]
+        var banned: [CommunityID: Set<MemberID>] = [:]
         for claim in claims {
             try Task.checkCancellation()
             if campaigns[claim.campaignID] == nil {
                 campaigns[claim.campaignID] = try await self.campaigns.campaign(
                     CampaignID(claim.campaignID), tenant: tenant)
             }
+            let campaign = campaigns[claim.campaignID] ?? nil
+            if let community = campaign?.audience.communityID {
+                if banned[community] == nil {
+                    banned[community] = try await directory.bannedMembers(of: community, tenant: tenant)
+                }
+                if banned[community]?.contains(claim.memberID) == true {
+                    try await outbox.suppress(claim, sender: name, reason: .membershipBanned)
+                    continue
+                }
+            }
             try await send(
-                claim, campaign: campaigns[claim.campaignID] ?? nil, contact: contacts[claim.memberID],
-                timeZone: timeZone,
-                sent: &sent)
+                claim, campaign: campaign, contact: contacts[claim.memberID], timeZone: timeZone, sent: &sent)
         }
         return claims.count
     }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import GRPCCore
 public import HearthDomain
 import HearthProtos
@@ -16,9 +16,11 @@ public struct RemoteMemberDirectory<Transport: ClientTransport>: MemberDirectory
         self.secret = secret
     }
 
-    func metadata(for tenant: TenantID) -> Metadata {
+    /// A bearer token for `tenant`, naming `operatorID` as the actor member-service records (the
+    /// service itself unless a call acts for an operator, e.g. the agent creating a join link).
+    func metadata(for tenant: TenantID, operatorID: String = "campaign-service") -> Metadata {
         let token = AccessToken(
-            tenant: tenant.description, operatorID: "campaign-service", role: AccessRole.operator.rawValue,
+            tenant: tenant.description, operatorID: operatorID, role: AccessRole.operator.rawValue,
             expiresAt: Int64(Date().timeIntervalSince1970) + 600
         ).signed(with: secret)
         return ["authorization": "Bearer \(token)"]
@@ -54,6 +56,20 @@ public struct RemoteMemberDirectory<Transport: ClientTransport>: MemberDirectory
         }
     }
 
+    public func bannedMembers(of community: CommunityID, tenant: TenantID) async throws -> Set<MemberID> {
+        var request = Hearth_Member_V1_ListMembershipsRequest()
+        request.communityID = community.description
+        request.statuses = [.banned]
+        request.page.pageSize = 500
+        var banned = Set<MemberID>()
+        repeat {
+            let page = try await client.listMemberships(request, metadata: metadata(for: tenant))
+            banned.formUnion(page.memberships.compactMap { MemberID($0.memberID) })
+            request.page.cursor = page.page.nextCursor
+        } while !request.page.cursor.isEmpty
+        return banned
+    }
+
     public func contacts(of members: [MemberID], tenant: TenantID) async throws -> [MemberID: MemberContact] {
         var contacts: [MemberID: MemberContact] = [:]
         for start in stride(from: 0, to: members.count, by: 1_000) {
@@ -84,9 +100,32 @@ public struct RemoteMemberDirectory<Transport: ClientTransport>: MemberDirectory
                 contacts[id] = MemberContact(
                     isGone: member.hasDeletedAt || member.hasErasedAt || !member.mergedIntoMemberID.isEmpty,
                     consents: consents, phone: member.profile.phone.isEmpty ? nil : member.profile.phone,
-                    imHandles: handles)
+                    imHandles: handles,
+                    displayName: member.profile.displayName.isEmpty ? nil : member.profile.displayName)
             }
         }
         return contacts
+    }
+
+    /// Calls CreateJoinLink with a token naming `createdBy`, so the link's creator is the operator
+    /// who asked for it; member-service's errors (NOT_FOUND, FAILED_PRECONDITION for an archived
+    /// community) are thrown as they came.
+    public func createJoinLink(
+        into community: CommunityID, campaign: CampaignID, sourceChannel: SourceChannel?, expiresAt: Date?,
+        createdBy: String, idempotencyKey: String?, tenant: TenantID
+    ) async throws -> JoinLinkTicket {
+        var request = Hearth_Member_V1_CreateJoinLinkRequest()
+        request.communityID = community.description
+        request.campaignID = campaign.description
+        request.sourceChannel = sourceChannel.map { RecruitmentMessages.sourceChannelMessage($0) } ?? .unspecified
+        if let expiresAt { request.expiresAt = Google_Protobuf_Timestamp(date: expiresAt) }
+        request.idempotencyKey = idempotencyKey ?? ""
+        let response: Hearth_Member_V1_CreateJoinLinkResponse = try await client.createJoinLink(
+            request, metadata: metadata(for: tenant, operatorID: createdBy))
+        let link = response.link
+        return JoinLinkTicket(
+            token: link.token, familyID: CommunityFamilyID(link.familyID), campaignID: CampaignID(link.campaignID),
+            sourceChannel: RecruitmentMessages.sourceChannel(link.sourceChannel),
+            expiresAt: link.hasExpiresAt ? link.expiresAt.date : nil)
     }
 }

@@ -12,8 +12,10 @@ import Logging
 /// Configured by environment (see README): `HEARTH_CAMPAIGN_LISTEN` (default 127.0.0.1:7102),
 /// `HEARTH_MEMBER_ADDR` (member-service, default 127.0.0.1:7101), `HEARTH_DATABASE_URL`,
 /// `HEARTH_AUTH_SECRET`, `HEARTH_SEND_LEASE_SECONDS` (default 60), `HEARTH_CHANNEL_LOG` (the log
-/// channel's file) and `HEARTH_CHANNELS` (JSON
-/// settings of the other channels, e.g. {"sms": {"kind": "sms_webhook", "url": "…", "secret": "…"}}).
+/// channel's file), `HEARTH_CHANNELS` (JSON
+/// settings of the other channels, e.g. {"sms": {"kind": "sms_webhook", "url": "…", "secret": "…"}})
+/// and `HEARTH_PUBLIC_BASE_URL` (where invite links point, e.g. https://join.example.com; unset:
+/// invite links carry only their token).
 @main
 enum CampaignServiceMain {
     static func main() async {
@@ -28,6 +30,7 @@ enum CampaignServiceMain {
                     variable: "HEARTH_MEMBER_ADDR", message: "\(memberAddress) is not HOST:PORT")
             }
             let adapters = try channelAdapters(environment: environment)
+            let publicBaseURL = try inviteLinkBaseURL(environment: environment)
             // How long a sender's claim on a delivery lasts before another may take it over.
             let leaseText = environment["HEARTH_SEND_LEASE_SECONDS"].flatMap { $0.isEmpty ? nil : $0 } ?? "60"
             guard let leaseSeconds = Int(leaseText), (1...3600).contains(leaseSeconds) else {
@@ -41,7 +44,14 @@ enum CampaignServiceMain {
                 + UUID().uuidString.prefix(6).lowercased()
             try await HearthServiceProcess.run(
                 name: "campaign-service", version: HearthVersion.current, configuration: configuration, logger: logger,
-                services: { pool in [CampaignAPI(pool: pool, logger: logger)] },
+                services: { pool in
+                    [
+                        CampaignAPI(
+                            pool: pool, logger: logger,
+                            members: RemoteMemberDirectory(client: memberClient, secret: configuration.authSecret),
+                            publicBaseURL: publicBaseURL)
+                    ]
+                },
                 background: { pool in
                     let campaigns = CampaignStore(pool: pool)
                     let outbox = DeliveryOutbox(pool: pool)
@@ -66,6 +76,20 @@ enum CampaignServiceMain {
             FileHandle.standardError.write(Data("campaign-service: \(error)\n".utf8))
             exit(1)
         }
+    }
+
+    /// `HEARTH_PUBLIC_BASE_URL`, checked to be an http(s) URL with a host; `nil` when unset.
+    static func inviteLinkBaseURL(environment: [String: String]) throws -> String? {
+        guard let text = environment["HEARTH_PUBLIC_BASE_URL"]?.trimmingCharacters(in: .whitespaces), !text.isEmpty
+        else { return nil }
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
+            let host = url.host, !host.isEmpty
+        else {
+            throw ServiceConfigurationError(
+                variable: "HEARTH_PUBLIC_BASE_URL",
+                message: "HEARTH_PUBLIC_BASE_URL=\(text) is not an http(s) URL like https://join.example.com")
+        }
+        return text
     }
 
     /// The log channel always, plus every channel `HEARTH_CHANNELS` configures.

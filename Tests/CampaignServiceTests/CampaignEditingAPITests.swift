@@ -123,7 +123,9 @@ struct CampaignEditingAPITests {
                 var all = Hearth_Campaign_V1_ListOccurrencesRequest()
                 all.campaignID = id
                 let after = try await client.listOccurrences(all).occurrences
-                #expect(after.filter { $0.status == .scheduled }.count == 2, "\(after.map { "\($0.startsAt.date) \($0.status)" })")
+                #expect(
+                    after.filter { $0.status == .scheduled }.count == 2,
+                    "\(after.map { "\($0.startsAt.date) \($0.status)" })")
                 let filtered = try await scheduledOccurrences(client, id)
                 #expect(filtered == 2, "\(after.map { "\($0.startsAt.date) \($0.status)" })")
 

@@ -13,13 +13,20 @@ import Logging
 import MemberService
 
 /// The campaign engine as it runs: its stores on a fresh test database, a real member-service on
-/// our transport for audiences and contacts, and a log sink in a private folder.
+/// our transport for audiences and contacts, the campaign API on a second server with a member
+/// directory over a client to member-service (as campaign-service serves it), and a log sink in a
+/// private folder.
 struct CampaignEngineHarness {
     static let secret = try! AccessTokenSecret(String(repeating: "c", count: 48))
+    /// The public base URL the served campaign API builds invite link URLs on.
+    static let publicBaseURL = "https://join.hearth.test"
 
     let pool: PostgresPool
     let database: TestDatabase
+    /// member-service's port (what campaign-service's HEARTH_MEMBER_ADDR would name).
     let memberPort: Int
+    /// The campaign API's port.
+    let campaignPort: Int
     let tenant: TenantID
     let campaigns: CampaignStore
     let outbox: DeliveryOutbox
@@ -34,53 +41,73 @@ struct CampaignEngineHarness {
                 slug: "c\(UInt32.random(in: 0..<UInt32.max))", name: "Campaign tenant")
             var logger = Logger(label: "hearth.test.campaign-engine")
             logger.logLevel = .warning
-            let transport = WireServerTransport(port: 0)
-            let server = HearthServiceProcess.makeServer(
-                transport: transport,
-                services: [MemberAPI(pool: pool, logger: logger), CampaignAPI(pool: pool, logger: logger)],
-                secret: secret,
+            let memberTransport = WireServerTransport(port: 0)
+            let memberServer = HearthServiceProcess.makeServer(
+                transport: memberTransport, services: [MemberAPI(pool: pool, logger: logger)], secret: secret,
                 logger: logger)
             let sink = FileManager.default.temporaryDirectory
                 .appendingPathComponent("hearth-sink-\(UUID())").appendingPathComponent("deliveries.jsonl").path
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await server.serve() }
-                guard let port = await transport.listeningPort() else {
+                group.addTask { try await memberServer.serve() }
+                guard let memberPort = await memberTransport.listeningPort() else {
                     throw RPCError(code: .unavailable, message: "the test member-service did not listen")
                 }
-                try await withGRPCClient(
-                    transport: WireClientTransport(endpoints: [.init(host: "127.0.0.1", port: port)])
-                ) { client in
-                    let harness = CampaignEngineHarness(
-                        pool: pool, database: database, memberPort: port, tenant: tenant,
-                        campaigns: CampaignStore(pool: pool),
-                        outbox: DeliveryOutbox(pool: pool),
-                        directory: RemoteMemberDirectory(client: client, secret: secret), sinkPath: sink, logger: logger
-                    )
-                    do {
-                        try await body(harness)
-                    } catch {
-                        server.beginGracefulShutdown()
-                        throw error
+                do {
+                    try await withGRPCClient(
+                        transport: WireClientTransport(endpoints: [.init(host: "127.0.0.1", port: memberPort)])
+                    ) { client in
+                        let directory = RemoteMemberDirectory(client: client, secret: secret)
+                        let campaignTransport = WireServerTransport(port: 0)
+                        let campaignServer = HearthServiceProcess.makeServer(
+                            transport: campaignTransport,
+                            services: [
+                                CampaignAPI(
+                                    pool: pool, logger: logger, members: directory, publicBaseURL: publicBaseURL)
+                            ],
+                            secret: secret, logger: logger)
+                        try await withThrowingTaskGroup(of: Void.self) { campaignGroup in
+                            campaignGroup.addTask { try await campaignServer.serve() }
+                            guard let campaignPort = await campaignTransport.listeningPort() else {
+                                throw RPCError(code: .unavailable, message: "the test campaign API did not listen")
+                            }
+                            let harness = CampaignEngineHarness(
+                                pool: pool, database: database, memberPort: memberPort, campaignPort: campaignPort,
+                                tenant: tenant, campaigns: CampaignStore(pool: pool),
+                                outbox: DeliveryOutbox(pool: pool), directory: directory, sinkPath: sink,
+                                logger: logger)
+                            do {
+                                try await body(harness)
+                            } catch {
+                                campaignServer.beginGracefulShutdown()
+                                throw error
+                            }
+                            campaignServer.beginGracefulShutdown()
+                            try await campaignGroup.waitForAll()
+                        }
                     }
+                } catch {
+                    memberServer.beginGracefulShutdown()
+                    throw error
                 }
-                server.beginGracefulShutdown()
+                memberServer.beginGracefulShutdown()
                 try await group.waitForAll()
             }
             await pool.close()
         }
     }
 
-    /// Runs `body` with a campaign-service client whose calls carry a token for `tenant` and `role`.
+    /// Runs `body` with a campaign-service client whose calls carry a token for `tenant`, `role`
+    /// and `operatorID` (an agent's must be their operator id to reach their call list entries).
     func withCampaignClient<T: Sendable>(
-        tenant: TenantID? = nil, role: AccessRole = .operator,
+        tenant: TenantID? = nil, role: AccessRole = .operator, operatorID: String = "op-test",
         _ body: (Hearth_Campaign_V1_CampaignService.Client<WireClientTransport>) async throws -> T
     ) async throws -> T {
         let token = AccessToken(
-            tenant: (tenant ?? self.tenant).description, operatorID: "op-test", role: role.rawValue,
+            tenant: (tenant ?? self.tenant).description, operatorID: operatorID, role: role.rawValue,
             expiresAt: Int64(Date().timeIntervalSince1970) + 3600
         ).signed(with: Self.secret)
         return try await withGRPCClient(
-            transport: WireClientTransport(endpoints: [.init(host: "127.0.0.1", port: memberPort)]),
+            transport: WireClientTransport(endpoints: [.init(host: "127.0.0.1", port: campaignPort)]),
             interceptors: [BearerTokenInterceptor(token: token)]
         ) { client in
             try await body(Hearth_Campaign_V1_CampaignService.Client(wrapping: client))

@@ -120,13 +120,67 @@ struct DeliveryHoldTests {
                            (SELECT count(*) FROM delivery_attempts a WHERE a.outcome = 'retryable' AND a.status_code = 429)
                     FROM deliveries d
                     """)[0]
-                return (try row.decode(Int.self, at: 0), try row.decode(Date.self, at: 1), try row.decode(Int.self, at: 2))
+                return (
+                    try row.decode(Int.self, at: 0), try row.decode(Date.self, at: 1), try row.decode(Int.self, at: 2)
+                )
             }
             #expect(attempts == 1)
             #expect(recorded == 3)
             // The channel asked for ten minutes, more than the first backoff (30 s).
             #expect(due.timeIntervalSince(started) >= 599)
             #expect(due.timeIntervalSince(started) < 660)
+        }
+    }
+
+    @Test func membersBannedFromTheCampaignsCommunityAreSuppressed() async throws {
+        try await CampaignEngineHarness.with { harness in
+            try await harness.seedMembers(5, goneEvery: 1_000_000)
+            let community = try await harness.pool.withTenant(harness.tenant) { connection in
+                let community = try await connection.query(
+                    """
+                    INSERT INTO communities (tenant_id, name, platform, capacity)
+                    VALUES (\(harness.tenant.rawValue), '会员群', 'wechat', 500) RETURNING community_id
+                    """)[0].decode(UUID.self, at: 0)
+                try await connection.query(
+                    """
+                    INSERT INTO memberships (tenant_id, community_id, member_id, status, joined_at, left_at)
+                    SELECT tenant_id, \(community), member_id,
+                           CASE WHEN display_name = 'member 1' THEN 'banned' ELSE 'active' END, now() - interval '1 day',
+                           CASE WHEN display_name = 'member 1' THEN now() END
+                    FROM members WHERE tenant_id = \(harness.tenant.rawValue)
+                    """)
+                return CommunityID(community)
+            }
+            let segment = try await SegmentStore(pool: harness.pool).create(
+                name: "everyone", ruleText: "vip_tier >= 0", rule: try SegmentRule.parse("vip_tier >= 0"),
+                tenant: harness.tenant)
+            let campaign = try await harness.campaigns.create(
+                Campaign(
+                    tenantID: harness.tenant, name: "群内活动", kind: .flashOffer,
+                    audience: CampaignAudience(segmentID: segment.id, communityID: community), channels: [.log],
+                    schedule: CampaignSchedule(.once(at: Date().addingTimeInterval(-60)), duration: .seconds(3600)),
+                    messages: [PhaseMessage(phase: .live, timing: .offset(.zero), text: "群内专享")]))
+            _ = try await harness.campaigns.apply(.schedule, reason: nil, to: campaign.id, tenant: harness.tenant)
+            try await harness.campaigns.layOutOccurrences(of: campaign.id, tenant: harness.tenant)
+            _ = try await harness.campaigns.apply(.launch, reason: nil, to: campaign.id, tenant: harness.tenant)
+            try await harness.planner().planDue(tenant: harness.tenant)
+            let sender = try harness.sender(name: "banned", lease: .seconds(30), batchSize: 100)
+            while try await sender.sendBatch(tenant: harness.tenant, timeZone: .gmt) > 0 {}
+            let outcomes = try await harness.pool.withTenant(harness.tenant) { connection in
+                try await connection.query(
+                    """
+                    SELECT m.display_name, d.status, coalesce(d.suppression_reason, '')
+                    FROM deliveries d JOIN members m USING (tenant_id, member_id) ORDER BY 1
+                    """
+                ).map {
+                    "\(try $0.decode(String.self, at: 0))|\(try $0.decode(String.self, at: 1))|\(try $0.decode(String.self, at: 2))"
+                }
+            }
+            #expect(
+                outcomes == [
+                    "member 1|suppressed|membership_banned", "member 2|sent|", "member 3|sent|", "member 4|sent|",
+                    "member 5|sent|",
+                ])
         }
     }
 }

@@ -62,7 +62,8 @@ public struct ContestRules: Hashable, Sendable, Codable {
         }
         if let entriesCloseAt, let votingCloseAt, votingCloseAt < entriesCloseAt {
             throw DomainError(
-                code: .invalidArgument, message: "voting cannot close (\(votingCloseAt)) before entries close "
+                code: .invalidArgument,
+                message: "voting cannot close (\(votingCloseAt)) before entries close "
                     + "(\(entriesCloseAt))")
         }
     }
@@ -97,7 +98,8 @@ public struct LotteryRules: Hashable, Sendable, Codable {
                 code: .invalidArgument,
                 message: "\(prizes.count) prizes for \(winnerCount) winners; name at most one prize per winner")
         }
-        for (index, prize) in prizes.enumerated() where !(1...200).contains(prize.trimmedOfWhitespace.unicodeScalars.count) {
+        for (index, prize) in prizes.enumerated()
+        where !(1...200).contains(prize.trimmedOfWhitespace.unicodeScalars.count) {
             throw DomainError(code: .invalidArgument, message: "prize \(index + 1) needs 1 to 200 characters")
         }
     }

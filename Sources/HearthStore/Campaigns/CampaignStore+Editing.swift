@@ -65,11 +65,14 @@ extension CampaignStore {
     /// past draft is `failedPrecondition`: its occurrences and deliveries are history.
     public func delete(_ id: CampaignID, tenant: TenantID) async throws -> Bool {
         try await pool.withTenant(tenant) { connection in
-            guard let current = try await Self.find(id, tenant: tenant, lock: true, on: connection) else { return false }
+            guard let current = try await Self.find(id, tenant: tenant, lock: true, on: connection) else {
+                return false
+            }
             guard current.status == .draft else {
                 throw DomainError(
                     code: .failedPrecondition,
-                    message: "only a draft can be deleted; this campaign is \(current.status.rawValue) (cancel it instead)")
+                    message:
+                        "only a draft can be deleted; this campaign is \(current.status.rawValue) (cancel it instead)")
             }
             try await connection.query(
                 "DELETE FROM offers WHERE tenant_id = \(tenant.rawValue) AND campaign_id = \(id.rawValue)")

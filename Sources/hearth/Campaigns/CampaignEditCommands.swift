@@ -28,7 +28,8 @@ struct UpdateCampaignCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard name != nil || goalRevenue != nil || goalParticipants != nil || until != nil || !messages.isEmpty else {
-            throw ValidationError("name something to change: --name, --goal-revenue, --goal-participants, --until or --message")
+            throw ValidationError(
+                "name something to change: --name, --goal-revenue, --goal-participants, --until or --message")
         }
     }
 

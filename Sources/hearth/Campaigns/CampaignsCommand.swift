@@ -21,7 +21,9 @@ struct CampaignsCommand: AsyncParsableCommand {
             CreateCampaignCommand.self, ListCampaignsCommand.self, ShowCampaignCommand.self,
             ScheduleCampaignCommand.self, LaunchCampaignCommand.self, PauseCampaignCommand.self,
             ResumeCampaignCommand.self, CancelCampaignCommand.self, UpdateCampaignCommand.self,
-            DeleteCampaignCommand.self, CampaignDeliveriesCommand.self, OffersCommand.self,
+            DeleteCampaignCommand.self, CampaignDeliveriesCommand.self, DeliveryListCommand.self, OffersCommand.self,
+            ConversionsCommand.self, CallsCommand.self, InviteLinkCommand.self, LotteryCommand.self,
+            ReferralsCommand.self, TasksCommand.self, ContestCommand.self,
         ])
 }
 

@@ -60,6 +60,35 @@ struct CreateCampaignCommand: AsyncParsableCommand {
     @Option(name: .customLong("goal-participants"), help: "Participants goal, e.g. 300.") var goalParticipants: Int?
     @Option(name: .customLong("message"), help: "A message, PHASE@TIMING: TEXT (see below); repeat for several.")
     var messages: [String] = []
+    @Option(
+        name: .customLong("referral-reward"),
+        help: "A referral reward per level (1: the direct referrer), LEVEL=points:100|yuan:5.00|gift:TEXT; repeatable.")
+    var referralRewards: [String] = []
+    @Option(
+        name: .customLong("referral-max-depth"),
+        help: "The deepest level a referral earns a reward at, 0 to 20 (0: the deepest --referral-reward level).")
+    var referralMaxDepth: Int?
+    @Option(
+        name: .customLong("lottery-closes"),
+        help: "Lottery: when entries close (ISO 8601); the seed must be committed before then.")
+    var lotteryCloses: String?
+    @Option(name: .customLong("winners"), help: "Lottery: how many winners are drawn, 1 to 10000.")
+    var lotteryWinners: Int?
+    @Option(
+        name: .customLong("prize"),
+        help: "Lottery: a prize, first prize first; repeat for several (the last one repeats for lower ranks).")
+    var lotteryPrizes: [String] = []
+    @Option(name: .customLong("contest-scoring"), help: "Contest: who picks the winners, votes (members) or judges.")
+    var contestScoring: EnumArgument<Hearth_Campaign_V1_ContestScoring>?
+    @Option(name: .customLong("contest-winners"), help: "Contest: how many entries win, 1 to 1000.")
+    var contestWinners: Int?
+    @Option(name: .customLong("entries-close"), help: "Contest: when entries close (ISO 8601).")
+    var entriesClose: String?
+    @Option(name: .customLong("voting-close"), help: "Contest: when votes and judges' scores close (ISO 8601).")
+    var votingClose: String?
+    @Option(
+        name: .customLong("votes-per-member"), help: "Contest (votes): how many entries one member may vote for.")
+    var votesPerMember: Int?
     @OptionGroup var service: CampaignServiceOptions
     @OptionGroup var output: OutputOptions
 
@@ -111,6 +140,22 @@ struct CreateCampaignCommand: AsyncParsableCommand {
             spec.goal = goal
         }
         spec.messages = try messages.map(PhaseMessageSyntax.parse)
+        if let referralRules = try ReferralRewardSyntax.rules(
+            rewards: referralRewards, maxDepth: referralMaxDepth, kind: spec.kind)
+        {
+            spec.referralRules = referralRules
+        }
+        if let lotteryRules = try LotteryRulesSyntax.rules(
+            closes: lotteryCloses, winners: lotteryWinners, prizes: lotteryPrizes, kind: spec.kind, timeZone: timeZone)
+        {
+            spec.lotteryRules = lotteryRules
+        }
+        if let contestRules = try ContestRulesSyntax.rules(
+            scoring: contestScoring?.value, winners: contestWinners, entriesClose: entriesClose,
+            votingClose: votingClose, votesPerMember: votesPerMember, kind: spec.kind, timeZone: timeZone)
+        {
+            spec.contestRules = contestRules
+        }
         return spec
     }
 
