@@ -986,9 +986,9 @@ extension Hearth_Campaign_V1_CampaignService {
         /// > Source IDL Documentation:
         /// >
         /// > Records an order and attributes it (code, else last touch within the window, else none).
-        /// > Idempotent by order id. Role: operator. NOT_FOUND (member; unknown code is not an error:
-        /// > attribution falls back); ALREADY_EXISTS (the order id was recorded with a different member,
-        /// > amount or time).
+        /// > Idempotent by order id: a retry returns the stored conversion unchanged with duplicate set.
+        /// > Role: operator. NOT_FOUND (member); INVALID_ARGUMENT ("unknown_campaign_code": a code that
+        /// > names no campaign of the tenant is refused, never silently left unattributed).
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Hearth_Campaign_V1_RecordConversionRequest` messages.
@@ -1309,8 +1309,8 @@ extension Hearth_Campaign_V1_CampaignService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Ranks the entries and records the winners. Role: operator. NOT_FOUND;
-        /// > FAILED_PRECONDITION (voting still open; winners already declared).
+        /// > Ranks the entries and records the winners; declaring again returns the recorded winners.
+        /// > Role: operator. NOT_FOUND; FAILED_PRECONDITION ("voting_open"; "no_ranked_entries").
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Hearth_Campaign_V1_DeclareContestWinnersRequest` messages.
@@ -1329,7 +1329,8 @@ extension Hearth_Campaign_V1_CampaignService {
         /// > Source IDL Documentation:
         /// >
         /// > Gives a member their referral code for a campaign (the existing one when there is one).
-        /// > Role: agent. NOT_FOUND; FAILED_PRECONDITION ("wrong_kind"; campaign not running).
+        /// > Role: agent. NOT_FOUND; FAILED_PRECONDITION ("wrong_kind"; "campaign_finished": completed or
+        /// > cancelled; "member_deleted").
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Hearth_Campaign_V1_IssueReferralCodeRequest` messages.
@@ -1348,8 +1349,9 @@ extension Hearth_Campaign_V1_CampaignService {
         /// > Source IDL Documentation:
         /// >
         /// > Records that a newcomer came with a code, adding them to the fission tree. Role: agent.
-        /// > NOT_FOUND (code, member); ALREADY_EXISTS (member already in this campaign's tree);
-        /// > FAILED_PRECONDITION (self-referral; campaign not running).
+        /// > NOT_FOUND (code, member); ALREADY_EXISTS (member already in this campaign's tree through
+        /// > another code; the same code again returns the node); FAILED_PRECONDITION ("self_referral",
+        /// > "referral_cycle", "campaign_not_running").
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Hearth_Campaign_V1_RecordReferralRequest` messages.
@@ -1386,8 +1388,9 @@ extension Hearth_Campaign_V1_CampaignService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Generates the secret seed and publishes its hash. Role: operator. NOT_FOUND;
-        /// > FAILED_PRECONDITION ("wrong_kind"; entries already closed); ALREADY_EXISTS (committed).
+        /// > Generates the secret seed and publishes its hash; committing again returns the same
+        /// > commitment, never a new seed. Role: operator. NOT_FOUND; FAILED_PRECONDITION ("wrong_kind";
+        /// > entries already closed).
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Hearth_Campaign_V1_CommitLotterySeedRequest` messages.
@@ -1405,8 +1408,9 @@ extension Hearth_Campaign_V1_CampaignService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Enters a member into the draw. Role: agent. NOT_FOUND; FAILED_PRECONDITION (no seed
-        /// > committed yet; entries closed; campaign not running); ALREADY_EXISTS (already entered).
+        /// > Enters a member into the draw; entering again returns the member's entry. Role: agent.
+        /// > NOT_FOUND; FAILED_PRECONDITION (no seed committed yet; entries closed; campaign not running;
+        /// > member deleted).
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Hearth_Campaign_V1_EnterLotteryRequest` messages.
@@ -1424,8 +1428,9 @@ extension Hearth_Campaign_V1_CampaignService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Draws the winners from the seed and the closed entry list. Role: operator. NOT_FOUND;
-        /// > FAILED_PRECONDITION (entries still open; already drawn).
+        /// > Draws the winners from the seed and the closed entry list; drawing again returns the same
+        /// > winners. Role: operator. NOT_FOUND; FAILED_PRECONDITION (entries still open; seed committed
+        /// > after the close).
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Hearth_Campaign_V1_DrawLotteryRequest` messages.
@@ -1846,9 +1851,9 @@ extension Hearth_Campaign_V1_CampaignService {
         /// > Source IDL Documentation:
         /// >
         /// > Records an order and attributes it (code, else last touch within the window, else none).
-        /// > Idempotent by order id. Role: operator. NOT_FOUND (member; unknown code is not an error:
-        /// > attribution falls back); ALREADY_EXISTS (the order id was recorded with a different member,
-        /// > amount or time).
+        /// > Idempotent by order id: a retry returns the stored conversion unchanged with duplicate set.
+        /// > Role: operator. NOT_FOUND (member); INVALID_ARGUMENT ("unknown_campaign_code": a code that
+        /// > names no campaign of the tenant is refused, never silently left unattributed).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Campaign_V1_RecordConversionRequest` message.
@@ -2169,8 +2174,8 @@ extension Hearth_Campaign_V1_CampaignService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Ranks the entries and records the winners. Role: operator. NOT_FOUND;
-        /// > FAILED_PRECONDITION (voting still open; winners already declared).
+        /// > Ranks the entries and records the winners; declaring again returns the recorded winners.
+        /// > Role: operator. NOT_FOUND; FAILED_PRECONDITION ("voting_open"; "no_ranked_entries").
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Campaign_V1_DeclareContestWinnersRequest` message.
@@ -2189,7 +2194,8 @@ extension Hearth_Campaign_V1_CampaignService {
         /// > Source IDL Documentation:
         /// >
         /// > Gives a member their referral code for a campaign (the existing one when there is one).
-        /// > Role: agent. NOT_FOUND; FAILED_PRECONDITION ("wrong_kind"; campaign not running).
+        /// > Role: agent. NOT_FOUND; FAILED_PRECONDITION ("wrong_kind"; "campaign_finished": completed or
+        /// > cancelled; "member_deleted").
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Campaign_V1_IssueReferralCodeRequest` message.
@@ -2208,8 +2214,9 @@ extension Hearth_Campaign_V1_CampaignService {
         /// > Source IDL Documentation:
         /// >
         /// > Records that a newcomer came with a code, adding them to the fission tree. Role: agent.
-        /// > NOT_FOUND (code, member); ALREADY_EXISTS (member already in this campaign's tree);
-        /// > FAILED_PRECONDITION (self-referral; campaign not running).
+        /// > NOT_FOUND (code, member); ALREADY_EXISTS (member already in this campaign's tree through
+        /// > another code; the same code again returns the node); FAILED_PRECONDITION ("self_referral",
+        /// > "referral_cycle", "campaign_not_running").
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Campaign_V1_RecordReferralRequest` message.
@@ -2246,8 +2253,9 @@ extension Hearth_Campaign_V1_CampaignService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Generates the secret seed and publishes its hash. Role: operator. NOT_FOUND;
-        /// > FAILED_PRECONDITION ("wrong_kind"; entries already closed); ALREADY_EXISTS (committed).
+        /// > Generates the secret seed and publishes its hash; committing again returns the same
+        /// > commitment, never a new seed. Role: operator. NOT_FOUND; FAILED_PRECONDITION ("wrong_kind";
+        /// > entries already closed).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Campaign_V1_CommitLotterySeedRequest` message.
@@ -2265,8 +2273,9 @@ extension Hearth_Campaign_V1_CampaignService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Enters a member into the draw. Role: agent. NOT_FOUND; FAILED_PRECONDITION (no seed
-        /// > committed yet; entries closed; campaign not running); ALREADY_EXISTS (already entered).
+        /// > Enters a member into the draw; entering again returns the member's entry. Role: agent.
+        /// > NOT_FOUND; FAILED_PRECONDITION (no seed committed yet; entries closed; campaign not running;
+        /// > member deleted).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Campaign_V1_EnterLotteryRequest` message.
@@ -2284,8 +2293,9 @@ extension Hearth_Campaign_V1_CampaignService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Draws the winners from the seed and the closed entry list. Role: operator. NOT_FOUND;
-        /// > FAILED_PRECONDITION (entries still open; already drawn).
+        /// > Draws the winners from the seed and the closed entry list; drawing again returns the same
+        /// > winners. Role: operator. NOT_FOUND; FAILED_PRECONDITION (entries still open; seed committed
+        /// > after the close).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Campaign_V1_DrawLotteryRequest` message.
@@ -2704,9 +2714,9 @@ extension Hearth_Campaign_V1_CampaignService {
         /// > Source IDL Documentation:
         /// >
         /// > Records an order and attributes it (code, else last touch within the window, else none).
-        /// > Idempotent by order id. Role: operator. NOT_FOUND (member; unknown code is not an error:
-        /// > attribution falls back); ALREADY_EXISTS (the order id was recorded with a different member,
-        /// > amount or time).
+        /// > Idempotent by order id: a retry returns the stored conversion unchanged with duplicate set.
+        /// > Role: operator. NOT_FOUND (member); INVALID_ARGUMENT ("unknown_campaign_code": a code that
+        /// > names no campaign of the tenant is refused, never silently left unattributed).
         ///
         /// - Parameters:
         ///   - request: A `Hearth_Campaign_V1_RecordConversionRequest` message.
@@ -3027,8 +3037,8 @@ extension Hearth_Campaign_V1_CampaignService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Ranks the entries and records the winners. Role: operator. NOT_FOUND;
-        /// > FAILED_PRECONDITION (voting still open; winners already declared).
+        /// > Ranks the entries and records the winners; declaring again returns the recorded winners.
+        /// > Role: operator. NOT_FOUND; FAILED_PRECONDITION ("voting_open"; "no_ranked_entries").
         ///
         /// - Parameters:
         ///   - request: A `Hearth_Campaign_V1_DeclareContestWinnersRequest` message.
@@ -3047,7 +3057,8 @@ extension Hearth_Campaign_V1_CampaignService {
         /// > Source IDL Documentation:
         /// >
         /// > Gives a member their referral code for a campaign (the existing one when there is one).
-        /// > Role: agent. NOT_FOUND; FAILED_PRECONDITION ("wrong_kind"; campaign not running).
+        /// > Role: agent. NOT_FOUND; FAILED_PRECONDITION ("wrong_kind"; "campaign_finished": completed or
+        /// > cancelled; "member_deleted").
         ///
         /// - Parameters:
         ///   - request: A `Hearth_Campaign_V1_IssueReferralCodeRequest` message.
@@ -3066,8 +3077,9 @@ extension Hearth_Campaign_V1_CampaignService {
         /// > Source IDL Documentation:
         /// >
         /// > Records that a newcomer came with a code, adding them to the fission tree. Role: agent.
-        /// > NOT_FOUND (code, member); ALREADY_EXISTS (member already in this campaign's tree);
-        /// > FAILED_PRECONDITION (self-referral; campaign not running).
+        /// > NOT_FOUND (code, member); ALREADY_EXISTS (member already in this campaign's tree through
+        /// > another code; the same code again returns the node); FAILED_PRECONDITION ("self_referral",
+        /// > "referral_cycle", "campaign_not_running").
         ///
         /// - Parameters:
         ///   - request: A `Hearth_Campaign_V1_RecordReferralRequest` message.
@@ -3104,8 +3116,9 @@ extension Hearth_Campaign_V1_CampaignService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Generates the secret seed and publishes its hash. Role: operator. NOT_FOUND;
-        /// > FAILED_PRECONDITION ("wrong_kind"; entries already closed); ALREADY_EXISTS (committed).
+        /// > Generates the secret seed and publishes its hash; committing again returns the same
+        /// > commitment, never a new seed. Role: operator. NOT_FOUND; FAILED_PRECONDITION ("wrong_kind";
+        /// > entries already closed).
         ///
         /// - Parameters:
         ///   - request: A `Hearth_Campaign_V1_CommitLotterySeedRequest` message.
@@ -3123,8 +3136,9 @@ extension Hearth_Campaign_V1_CampaignService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Enters a member into the draw. Role: agent. NOT_FOUND; FAILED_PRECONDITION (no seed
-        /// > committed yet; entries closed; campaign not running); ALREADY_EXISTS (already entered).
+        /// > Enters a member into the draw; entering again returns the member's entry. Role: agent.
+        /// > NOT_FOUND; FAILED_PRECONDITION (no seed committed yet; entries closed; campaign not running;
+        /// > member deleted).
         ///
         /// - Parameters:
         ///   - request: A `Hearth_Campaign_V1_EnterLotteryRequest` message.
@@ -3142,8 +3156,9 @@ extension Hearth_Campaign_V1_CampaignService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Draws the winners from the seed and the closed entry list. Role: operator. NOT_FOUND;
-        /// > FAILED_PRECONDITION (entries still open; already drawn).
+        /// > Draws the winners from the seed and the closed entry list; drawing again returns the same
+        /// > winners. Role: operator. NOT_FOUND; FAILED_PRECONDITION (entries still open; seed committed
+        /// > after the close).
         ///
         /// - Parameters:
         ///   - request: A `Hearth_Campaign_V1_DrawLotteryRequest` message.
@@ -5201,9 +5216,9 @@ extension Hearth_Campaign_V1_CampaignService {
         /// > Source IDL Documentation:
         /// >
         /// > Records an order and attributes it (code, else last touch within the window, else none).
-        /// > Idempotent by order id. Role: operator. NOT_FOUND (member; unknown code is not an error:
-        /// > attribution falls back); ALREADY_EXISTS (the order id was recorded with a different member,
-        /// > amount or time).
+        /// > Idempotent by order id: a retry returns the stored conversion unchanged with duplicate set.
+        /// > Role: operator. NOT_FOUND (member); INVALID_ARGUMENT ("unknown_campaign_code": a code that
+        /// > names no campaign of the tenant is refused, never silently left unattributed).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Campaign_V1_RecordConversionRequest` message.
@@ -5609,8 +5624,8 @@ extension Hearth_Campaign_V1_CampaignService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Ranks the entries and records the winners. Role: operator. NOT_FOUND;
-        /// > FAILED_PRECONDITION (voting still open; winners already declared).
+        /// > Ranks the entries and records the winners; declaring again returns the recorded winners.
+        /// > Role: operator. NOT_FOUND; FAILED_PRECONDITION ("voting_open"; "no_ranked_entries").
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Campaign_V1_DeclareContestWinnersRequest` message.
@@ -5634,7 +5649,8 @@ extension Hearth_Campaign_V1_CampaignService {
         /// > Source IDL Documentation:
         /// >
         /// > Gives a member their referral code for a campaign (the existing one when there is one).
-        /// > Role: agent. NOT_FOUND; FAILED_PRECONDITION ("wrong_kind"; campaign not running).
+        /// > Role: agent. NOT_FOUND; FAILED_PRECONDITION ("wrong_kind"; "campaign_finished": completed or
+        /// > cancelled; "member_deleted").
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Campaign_V1_IssueReferralCodeRequest` message.
@@ -5658,8 +5674,9 @@ extension Hearth_Campaign_V1_CampaignService {
         /// > Source IDL Documentation:
         /// >
         /// > Records that a newcomer came with a code, adding them to the fission tree. Role: agent.
-        /// > NOT_FOUND (code, member); ALREADY_EXISTS (member already in this campaign's tree);
-        /// > FAILED_PRECONDITION (self-referral; campaign not running).
+        /// > NOT_FOUND (code, member); ALREADY_EXISTS (member already in this campaign's tree through
+        /// > another code; the same code again returns the node); FAILED_PRECONDITION ("self_referral",
+        /// > "referral_cycle", "campaign_not_running").
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Campaign_V1_RecordReferralRequest` message.
@@ -5706,8 +5723,9 @@ extension Hearth_Campaign_V1_CampaignService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Generates the secret seed and publishes its hash. Role: operator. NOT_FOUND;
-        /// > FAILED_PRECONDITION ("wrong_kind"; entries already closed); ALREADY_EXISTS (committed).
+        /// > Generates the secret seed and publishes its hash; committing again returns the same
+        /// > commitment, never a new seed. Role: operator. NOT_FOUND; FAILED_PRECONDITION ("wrong_kind";
+        /// > entries already closed).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Campaign_V1_CommitLotterySeedRequest` message.
@@ -5730,8 +5748,9 @@ extension Hearth_Campaign_V1_CampaignService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Enters a member into the draw. Role: agent. NOT_FOUND; FAILED_PRECONDITION (no seed
-        /// > committed yet; entries closed; campaign not running); ALREADY_EXISTS (already entered).
+        /// > Enters a member into the draw; entering again returns the member's entry. Role: agent.
+        /// > NOT_FOUND; FAILED_PRECONDITION (no seed committed yet; entries closed; campaign not running;
+        /// > member deleted).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Campaign_V1_EnterLotteryRequest` message.
@@ -5754,8 +5773,9 @@ extension Hearth_Campaign_V1_CampaignService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Draws the winners from the seed and the closed entry list. Role: operator. NOT_FOUND;
-        /// > FAILED_PRECONDITION (entries still open; already drawn).
+        /// > Draws the winners from the seed and the closed entry list; drawing again returns the same
+        /// > winners. Role: operator. NOT_FOUND; FAILED_PRECONDITION (entries still open; seed committed
+        /// > after the close).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Campaign_V1_DrawLotteryRequest` message.
@@ -6465,9 +6485,9 @@ extension Hearth_Campaign_V1_CampaignService {
         /// > Source IDL Documentation:
         /// >
         /// > Records an order and attributes it (code, else last touch within the window, else none).
-        /// > Idempotent by order id. Role: operator. NOT_FOUND (member; unknown code is not an error:
-        /// > attribution falls back); ALREADY_EXISTS (the order id was recorded with a different member,
-        /// > amount or time).
+        /// > Idempotent by order id: a retry returns the stored conversion unchanged with duplicate set.
+        /// > Role: operator. NOT_FOUND (member); INVALID_ARGUMENT ("unknown_campaign_code": a code that
+        /// > names no campaign of the tenant is refused, never silently left unattributed).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Campaign_V1_RecordConversionRequest` message.
@@ -7060,8 +7080,8 @@ extension Hearth_Campaign_V1_CampaignService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Ranks the entries and records the winners. Role: operator. NOT_FOUND;
-        /// > FAILED_PRECONDITION (voting still open; winners already declared).
+        /// > Ranks the entries and records the winners; declaring again returns the recorded winners.
+        /// > Role: operator. NOT_FOUND; FAILED_PRECONDITION ("voting_open"; "no_ranked_entries").
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Campaign_V1_DeclareContestWinnersRequest` message.
@@ -7096,7 +7116,8 @@ extension Hearth_Campaign_V1_CampaignService {
         /// > Source IDL Documentation:
         /// >
         /// > Gives a member their referral code for a campaign (the existing one when there is one).
-        /// > Role: agent. NOT_FOUND; FAILED_PRECONDITION ("wrong_kind"; campaign not running).
+        /// > Role: agent. NOT_FOUND; FAILED_PRECONDITION ("wrong_kind"; "campaign_finished": completed or
+        /// > cancelled; "member_deleted").
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Campaign_V1_IssueReferralCodeRequest` message.
@@ -7131,8 +7152,9 @@ extension Hearth_Campaign_V1_CampaignService {
         /// > Source IDL Documentation:
         /// >
         /// > Records that a newcomer came with a code, adding them to the fission tree. Role: agent.
-        /// > NOT_FOUND (code, member); ALREADY_EXISTS (member already in this campaign's tree);
-        /// > FAILED_PRECONDITION (self-referral; campaign not running).
+        /// > NOT_FOUND (code, member); ALREADY_EXISTS (member already in this campaign's tree through
+        /// > another code; the same code again returns the node); FAILED_PRECONDITION ("self_referral",
+        /// > "referral_cycle", "campaign_not_running").
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Campaign_V1_RecordReferralRequest` message.
@@ -7201,8 +7223,9 @@ extension Hearth_Campaign_V1_CampaignService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Generates the secret seed and publishes its hash. Role: operator. NOT_FOUND;
-        /// > FAILED_PRECONDITION ("wrong_kind"; entries already closed); ALREADY_EXISTS (committed).
+        /// > Generates the secret seed and publishes its hash; committing again returns the same
+        /// > commitment, never a new seed. Role: operator. NOT_FOUND; FAILED_PRECONDITION ("wrong_kind";
+        /// > entries already closed).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Campaign_V1_CommitLotterySeedRequest` message.
@@ -7236,8 +7259,9 @@ extension Hearth_Campaign_V1_CampaignService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Enters a member into the draw. Role: agent. NOT_FOUND; FAILED_PRECONDITION (no seed
-        /// > committed yet; entries closed; campaign not running); ALREADY_EXISTS (already entered).
+        /// > Enters a member into the draw; entering again returns the member's entry. Role: agent.
+        /// > NOT_FOUND; FAILED_PRECONDITION (no seed committed yet; entries closed; campaign not running;
+        /// > member deleted).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Campaign_V1_EnterLotteryRequest` message.
@@ -7271,8 +7295,9 @@ extension Hearth_Campaign_V1_CampaignService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Draws the winners from the seed and the closed entry list. Role: operator. NOT_FOUND;
-        /// > FAILED_PRECONDITION (entries still open; already drawn).
+        /// > Draws the winners from the seed and the closed entry list; drawing again returns the same
+        /// > winners. Role: operator. NOT_FOUND; FAILED_PRECONDITION (entries still open; seed committed
+        /// > after the close).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Campaign_V1_DrawLotteryRequest` message.
@@ -7933,9 +7958,9 @@ extension Hearth_Campaign_V1_CampaignService.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > Records an order and attributes it (code, else last touch within the window, else none).
-    /// > Idempotent by order id. Role: operator. NOT_FOUND (member; unknown code is not an error:
-    /// > attribution falls back); ALREADY_EXISTS (the order id was recorded with a different member,
-    /// > amount or time).
+    /// > Idempotent by order id: a retry returns the stored conversion unchanged with duplicate set.
+    /// > Role: operator. NOT_FOUND (member); INVALID_ARGUMENT ("unknown_campaign_code": a code that
+    /// > names no campaign of the tenant is refused, never silently left unattributed).
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Hearth_Campaign_V1_RecordConversionRequest` message.
@@ -8443,8 +8468,8 @@ extension Hearth_Campaign_V1_CampaignService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Ranks the entries and records the winners. Role: operator. NOT_FOUND;
-    /// > FAILED_PRECONDITION (voting still open; winners already declared).
+    /// > Ranks the entries and records the winners; declaring again returns the recorded winners.
+    /// > Role: operator. NOT_FOUND; FAILED_PRECONDITION ("voting_open"; "no_ranked_entries").
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Hearth_Campaign_V1_DeclareContestWinnersRequest` message.
@@ -8474,7 +8499,8 @@ extension Hearth_Campaign_V1_CampaignService.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > Gives a member their referral code for a campaign (the existing one when there is one).
-    /// > Role: agent. NOT_FOUND; FAILED_PRECONDITION ("wrong_kind"; campaign not running).
+    /// > Role: agent. NOT_FOUND; FAILED_PRECONDITION ("wrong_kind"; "campaign_finished": completed or
+    /// > cancelled; "member_deleted").
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Hearth_Campaign_V1_IssueReferralCodeRequest` message.
@@ -8504,8 +8530,9 @@ extension Hearth_Campaign_V1_CampaignService.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > Records that a newcomer came with a code, adding them to the fission tree. Role: agent.
-    /// > NOT_FOUND (code, member); ALREADY_EXISTS (member already in this campaign's tree);
-    /// > FAILED_PRECONDITION (self-referral; campaign not running).
+    /// > NOT_FOUND (code, member); ALREADY_EXISTS (member already in this campaign's tree through
+    /// > another code; the same code again returns the node); FAILED_PRECONDITION ("self_referral",
+    /// > "referral_cycle", "campaign_not_running").
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Hearth_Campaign_V1_RecordReferralRequest` message.
@@ -8564,8 +8591,9 @@ extension Hearth_Campaign_V1_CampaignService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Generates the secret seed and publishes its hash. Role: operator. NOT_FOUND;
-    /// > FAILED_PRECONDITION ("wrong_kind"; entries already closed); ALREADY_EXISTS (committed).
+    /// > Generates the secret seed and publishes its hash; committing again returns the same
+    /// > commitment, never a new seed. Role: operator. NOT_FOUND; FAILED_PRECONDITION ("wrong_kind";
+    /// > entries already closed).
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Hearth_Campaign_V1_CommitLotterySeedRequest` message.
@@ -8594,8 +8622,9 @@ extension Hearth_Campaign_V1_CampaignService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Enters a member into the draw. Role: agent. NOT_FOUND; FAILED_PRECONDITION (no seed
-    /// > committed yet; entries closed; campaign not running); ALREADY_EXISTS (already entered).
+    /// > Enters a member into the draw; entering again returns the member's entry. Role: agent.
+    /// > NOT_FOUND; FAILED_PRECONDITION (no seed committed yet; entries closed; campaign not running;
+    /// > member deleted).
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Hearth_Campaign_V1_EnterLotteryRequest` message.
@@ -8624,8 +8653,9 @@ extension Hearth_Campaign_V1_CampaignService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Draws the winners from the seed and the closed entry list. Role: operator. NOT_FOUND;
-    /// > FAILED_PRECONDITION (entries still open; already drawn).
+    /// > Draws the winners from the seed and the closed entry list; drawing again returns the same
+    /// > winners. Role: operator. NOT_FOUND; FAILED_PRECONDITION (entries still open; seed committed
+    /// > after the close).
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Hearth_Campaign_V1_DrawLotteryRequest` message.
@@ -9324,9 +9354,9 @@ extension Hearth_Campaign_V1_CampaignService.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > Records an order and attributes it (code, else last touch within the window, else none).
-    /// > Idempotent by order id. Role: operator. NOT_FOUND (member; unknown code is not an error:
-    /// > attribution falls back); ALREADY_EXISTS (the order id was recorded with a different member,
-    /// > amount or time).
+    /// > Idempotent by order id: a retry returns the stored conversion unchanged with duplicate set.
+    /// > Role: operator. NOT_FOUND (member); INVALID_ARGUMENT ("unknown_campaign_code": a code that
+    /// > names no campaign of the tenant is refused, never silently left unattributed).
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -9902,8 +9932,8 @@ extension Hearth_Campaign_V1_CampaignService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Ranks the entries and records the winners. Role: operator. NOT_FOUND;
-    /// > FAILED_PRECONDITION (voting still open; winners already declared).
+    /// > Ranks the entries and records the winners; declaring again returns the recorded winners.
+    /// > Role: operator. NOT_FOUND; FAILED_PRECONDITION ("voting_open"; "no_ranked_entries").
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -9937,7 +9967,8 @@ extension Hearth_Campaign_V1_CampaignService.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > Gives a member their referral code for a campaign (the existing one when there is one).
-    /// > Role: agent. NOT_FOUND; FAILED_PRECONDITION ("wrong_kind"; campaign not running).
+    /// > Role: agent. NOT_FOUND; FAILED_PRECONDITION ("wrong_kind"; "campaign_finished": completed or
+    /// > cancelled; "member_deleted").
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -9971,8 +10002,9 @@ extension Hearth_Campaign_V1_CampaignService.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > Records that a newcomer came with a code, adding them to the fission tree. Role: agent.
-    /// > NOT_FOUND (code, member); ALREADY_EXISTS (member already in this campaign's tree);
-    /// > FAILED_PRECONDITION (self-referral; campaign not running).
+    /// > NOT_FOUND (code, member); ALREADY_EXISTS (member already in this campaign's tree through
+    /// > another code; the same code again returns the node); FAILED_PRECONDITION ("self_referral",
+    /// > "referral_cycle", "campaign_not_running").
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -10039,8 +10071,9 @@ extension Hearth_Campaign_V1_CampaignService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Generates the secret seed and publishes its hash. Role: operator. NOT_FOUND;
-    /// > FAILED_PRECONDITION ("wrong_kind"; entries already closed); ALREADY_EXISTS (committed).
+    /// > Generates the secret seed and publishes its hash; committing again returns the same
+    /// > commitment, never a new seed. Role: operator. NOT_FOUND; FAILED_PRECONDITION ("wrong_kind";
+    /// > entries already closed).
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -10073,8 +10106,9 @@ extension Hearth_Campaign_V1_CampaignService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Enters a member into the draw. Role: agent. NOT_FOUND; FAILED_PRECONDITION (no seed
-    /// > committed yet; entries closed; campaign not running); ALREADY_EXISTS (already entered).
+    /// > Enters a member into the draw; entering again returns the member's entry. Role: agent.
+    /// > NOT_FOUND; FAILED_PRECONDITION (no seed committed yet; entries closed; campaign not running;
+    /// > member deleted).
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -10107,8 +10141,9 @@ extension Hearth_Campaign_V1_CampaignService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Draws the winners from the seed and the closed entry list. Role: operator. NOT_FOUND;
-    /// > FAILED_PRECONDITION (entries still open; already drawn).
+    /// > Draws the winners from the seed and the closed entry list; drawing again returns the same
+    /// > winners. Role: operator. NOT_FOUND; FAILED_PRECONDITION (entries still open; seed committed
+    /// > after the close).
     ///
     /// - Parameters:
     ///   - message: request message to send.

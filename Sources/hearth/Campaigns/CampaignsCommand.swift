@@ -21,7 +21,7 @@ struct CampaignsCommand: AsyncParsableCommand {
             CreateCampaignCommand.self, ListCampaignsCommand.self, ShowCampaignCommand.self,
             ScheduleCampaignCommand.self, LaunchCampaignCommand.self, PauseCampaignCommand.self,
             ResumeCampaignCommand.self, CancelCampaignCommand.self, UpdateCampaignCommand.self,
-            DeleteCampaignCommand.self, CampaignDeliveriesCommand.self, DeliveryListCommand.self, OffersCommand.self,
+            DeleteCampaignCommand.self, CampaignDeliveriesCommand.self, OffersCommand.self,
             ConversionsCommand.self, CallsCommand.self, InviteLinkCommand.self, LotteryCommand.self,
             ReferralsCommand.self, TasksCommand.self, ContestCommand.self,
         ])
@@ -236,14 +236,23 @@ struct ShowCampaignCommand: AsyncParsableCommand {
     }
 }
 
+/// `hearth campaigns deliveries [stats] ID | list …`: the outbox, counted or row by row.
 struct CampaignDeliveriesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deliveries",
+        abstract: "A campaign's deliveries: counts by status and reason (the default), or the list.",
+        subcommands: [DeliveryStatsCommand.self, DeliveryListCommand.self],
+        defaultSubcommand: DeliveryStatsCommand.self)
+}
+
+struct DeliveryStatsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
         abstract: "Count a campaign's deliveries by status, and the suppressed ones by reason.",
         discussion: """
             Live counts of the delivery outbox: pending (recorded, not sent yet), claimed (a sender is sending),
             sent, failed (permanently) and suppressed (not sent on purpose: no_consent, quiet_hours, frequency_cap,
-            member_deleted, no_address, campaign_stopped).
+            member_deleted, no_address, campaign_stopped, membership_banned).
             """)
 
     @Argument(help: "The campaign's id.") var id: String

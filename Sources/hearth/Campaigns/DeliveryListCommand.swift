@@ -3,11 +3,11 @@ import Foundation
 import HearthProtos
 import SwiftProtobuf
 
-/// `hearth campaigns delivery-list`: the messages of a campaign or to a member, one row each, with
+/// `hearth campaigns deliveries list`: the messages of a campaign or to a member, one row each, with
 /// what became of them (where `deliveries` only counts them).
 struct DeliveryListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "delivery-list",
+        commandName: "list",
         abstract: "List the deliveries of a campaign or a member, newest first, with status and suppression reason.",
         discussion: """
             Give --campaign, --member or both. A pending delivery may be held back (held_until, hold: quiet_hours,
@@ -18,7 +18,7 @@ struct DeliveryListCommand: AsyncParsableCommand {
                          membership_banned
               --channel  sms, im, phone, wecom_bot, dingtalk_bot, webhook, log
               --phase    announce, warm_up, live, review
-            Example: hearth campaigns delivery-list --campaign CAMPAIGN_ID --status suppressed --reason quiet_hours
+            Example: hearth campaigns deliveries list --campaign CAMPAIGN_ID --status suppressed --reason quiet_hours
             """)
 
     @Option(help: "The campaign whose deliveries to list.") var campaign: String?
