@@ -1,5 +1,6 @@
 import Foundation
 import HearthDomain
+import HearthRuntime
 public import HearthStore
 public import Logging
 public import ServiceLifecycle
@@ -47,6 +48,7 @@ public struct CampaignEngine: Service {
     /// One pass over every tenant; `true` when there was anything to do.
     public func runOnce() async throws -> Bool {
         var worked = false
+        var depth = (pending: 0, held: 0)
         for tenant in try await outbox.tenants() {
             if try await planner.planDue(tenant: tenant) > 0 { worked = true }
             let zone = TimeZone(identifier: try await tenants.timeZone(of: tenant)) ?? .gmt
@@ -54,7 +56,10 @@ public struct CampaignEngine: Service {
                 worked = true
                 try Task.checkCancellation()
             }
+            let waiting = try await outbox.depth(tenant: tenant)
+            depth = (depth.pending + waiting.pending, depth.held + waiting.held)
         }
+        HearthMetrics.recordOutboxDepth(pending: depth.pending, held: depth.held)
         return worked
     }
 }

@@ -4,14 +4,21 @@ public import HearthPostgres
 import HearthStore
 public import HearthWire
 public import Logging
+import Prometheus
 public import ServiceLifecycle
 import UnixSignals
 
-/// The life of one Hearth service process: check the configuration, optionally migrate, open the
-/// pool, serve its RPC services plus Health behind authentication and the access log, and drain on
+/// The life of one Hearth service process: set up logs and metrics, check the configuration,
+/// optionally migrate, open the pool, serve its RPC services plus Health behind authentication and
+/// the access log, serve `/metrics`, `/healthz` and `/readyz` on the operations port, and drain on
 /// SIGTERM or SIGINT. Each executable's `main` is a call to ``run(name:version:configuration:services:)``.
 public enum HearthServiceProcess {
     /// Runs until SIGTERM/SIGINT; `services` builds the process's RPC services on the open pool.
+    ///
+    /// Bootstraps logging and metrics from the environment first (``HearthObservability``). A
+    /// `logger` made before that keeps the handler it was made with, so `run` logs through a fresh
+    /// logger of the same label; a `main` that wants its own loggers in the same format calls
+    /// ``HearthObservability/bootstrap(process:)`` before making them.
     public static func run(
         name: String,
         version: String,
@@ -20,6 +27,10 @@ public enum HearthServiceProcess {
         services: @Sendable (PostgresPool) throws -> [any RegistrableRPCService],
         background: @Sendable (PostgresPool) throws -> [any Service] = { _ in [] }
     ) async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let registry = try HearthObservability.bootstrap(process: name, environment: environment)
+        let operationsEndpoint = try HearthObservability.metricsEndpoint(process: name, environment: environment)
+        let logger = Logger(label: logger.label)
         if configuration.migrateOnStart {
             try await migrate(name: name, configuration: configuration, logger: logger)
         }
@@ -34,8 +45,20 @@ public enum HearthServiceProcess {
                 HealthService(process: name, version: version, readiness: { await readiness.check() })
             ],
             secret: configuration.authSecret, logger: logger)
+        // Shut down in reverse order: background work first, the RPC server next (draining calls in
+        // flight), the operations endpoint last so it answers throughout.
+        var lifecycle: [any Service] = []
+        if let operationsEndpoint {
+            lifecycle.append(
+                OperationsHTTPServer(
+                    host: operationsEndpoint.host, port: operationsEndpoint.port, registry: registry,
+                    readiness: readiness, logger: logger))
+        }
+        lifecycle.append(GRPCServerService(server))
+        lifecycle.append(PoolMetricsSampler(pool: pool))
+        lifecycle += try background(pool)
         let group = ServiceGroup(
-            services: [GRPCServerService(server)] + (try background(pool)),
+            services: lifecycle,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         let announce = Task {
@@ -54,14 +77,16 @@ public enum HearthServiceProcess {
         logger.info("stopped", metadata: ["process": "\(name)"])
     }
 
-    /// A server for `services` behind the access log and authentication with the roles of
-    /// `HearthAccessPolicy`: how every Hearth process serves (and how tests serve the same way).
+    /// A server for `services` behind RPC metrics, the access log and authentication with the roles
+    /// of `HearthAccessPolicy`: how every Hearth process serves (and how tests serve the same way;
+    /// without a bootstrapped metrics backend the metrics cost next to nothing).
     public static func makeServer<Transport: ServerTransport>(
         transport: Transport, services: [any RegistrableRPCService], secret: AccessTokenSecret, logger: Logger
     ) -> GRPCServer<Transport> {
         GRPCServer(
             transport: transport, services: services,
             interceptors: [
+                RPCMetricsInterceptor(),
                 AccessLogInterceptor(logger: logger),
                 AuthenticationInterceptor(
                     secret: secret, requiredRole: HearthAccessPolicy.requiredRole(for:),

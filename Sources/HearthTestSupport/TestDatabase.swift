@@ -54,23 +54,28 @@ public struct TestDatabase: Sendable {
     ) -> PostgresPool {
         PostgresPool(
             configuration: PostgresPoolConfiguration(
-                connection: PostgresConfiguration(url: owner ? ownerURL : appURL, applicationName: "hearth-tests"),
+                connection: Self.configuration(url: owner ? ownerURL : appURL),
                 minimumConnections: 0,
                 maximumConnections: maximumConnections,
                 leaseTimeout: leaseTimeout),
             logger: Logger(label: "hearth.tests"))
     }
 
+    /// Test connections allow a statement five minutes, not the services' 30 s: with every suite
+    /// running at once on two cores, a migration or a bulk load can be that slow without being wrong.
+    static func configuration(url: String) -> PostgresConfiguration {
+        PostgresConfiguration(url: url, applicationName: "hearth-tests", statementTimeout: .seconds(300))
+    }
+
     /// One connection for the given role.
     public func connect(owner: Bool = false) async throws -> PostgresConnection {
         try await PostgresConnection.connect(
-            configuration: PostgresConfiguration(url: owner ? ownerURL : appURL, applicationName: "hearth-tests"))
+            configuration: Self.configuration(url: owner ? ownerURL : appURL))
     }
 
     static func withSuperuser<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let connection = try await PostgresConnection.connect(
-            configuration: PostgresConfiguration(
-                url: try TestCluster.url(role: .superuser, database: "postgres"), applicationName: "hearth-tests"))
+            configuration: configuration(url: try TestCluster.url(role: .superuser, database: "postgres")))
         do {
             let value = try await body(connection)
             await connection.close()
@@ -102,7 +107,7 @@ actor TemplateDatabase {
             if exists.isEmpty {
                 try await connection.executeScript("CREATE DATABASE \(name) OWNER hearth")
                 let owner = try await PostgresConnection.connect(
-                    configuration: PostgresConfiguration(url: try TestCluster.url(role: .owner, database: name)))
+                    configuration: TestDatabase.configuration(url: try TestCluster.url(role: .owner, database: name)))
                 do {
                     try await PostgresMigrator(migrations: migrations).migrate(on: owner)
                     await owner.close()

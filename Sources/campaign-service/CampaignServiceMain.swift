@@ -19,6 +19,13 @@ import Logging
 @main
 enum CampaignServiceMain {
     static func main() async {
+        // Logging and metrics first: every logger made after this writes JSON lines.
+        do {
+            _ = try HearthObservability.bootstrap(process: "campaign-service")
+        } catch {
+            FileHandle.standardError.write(Data("campaign-service: \(error.message)\n".utf8))
+            exit(2)
+        }
         let logger = Logger(label: "hearth.campaign-service")
         let environment = ProcessInfo.processInfo.environment
         do {

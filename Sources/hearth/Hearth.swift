@@ -12,7 +12,8 @@ struct Hearth: AsyncParsableCommand {
             """,
         subcommands: [
             DatabaseCommand.self, TenantsCommand.self, TokenCommand.self, HealthCommand.self, MembersCommand.self,
-            SegmentsCommand.self, EventsCommand.self, CommunitiesCommand.self, CampaignsCommand.self,
+            SegmentsCommand.self, EventsCommand.self, CommunitiesCommand.self, CampaignsCommand.self, JobsCommand.self,
+            ReportsCommand.self,
         ]
     )
 

@@ -9,6 +9,13 @@ import MemberService
 @main
 enum MemberServiceMain {
     static func main() async {
+        // Logging and metrics first: every logger made after this writes JSON lines.
+        do {
+            _ = try HearthObservability.bootstrap(process: "member-service")
+        } catch {
+            FileHandle.standardError.write(Data("member-service: \(error.message)\n".utf8))
+            exit(2)
+        }
         let logger = Logger(label: "hearth.member-service")
         do {
             let configuration = try ServiceConfiguration(

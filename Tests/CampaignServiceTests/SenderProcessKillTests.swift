@@ -22,6 +22,8 @@ struct SenderProcessKillTests {
             "HEARTH_DATABASE_URL": harness.database.appURL,
             "HEARTH_CAMPAIGN_LISTEN": "127.0.0.1:\(Int.random(in: 30_000..<60_000))",
             "HEARTH_MEMBER_ADDR": "127.0.0.1:\(harness.memberPort)",
+            // No metrics endpoint: its fixed port would collide with a Hearth running on this machine.
+            "HEARTH_METRICS_LISTEN": "off",
             "HEARTH_AUTH_SECRET": String(repeating: "c", count: 48),
             "HEARTH_CHANNEL_LOG": harness.sinkPath,
             "HEARTH_SEND_LEASE_SECONDS": "2",

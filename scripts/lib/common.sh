@@ -11,7 +11,9 @@
 
 # The Debian packages Hearth needs to build, test and run.
 # shellcheck disable=SC2034  # used by the scripts that source this file
-HEARTH_SYSTEM_PACKAGES=(postgresql postgresql-contrib libpq-dev libssl-dev pkg-config)
+HEARTH_SYSTEM_PACKAGES=(postgresql postgresql-contrib libpq-dev libssl-dev pkg-config python3-yaml)
+# What only the tests need: a browser to open the HTML reports in.
+HEARTH_TEST_PACKAGES=(chromium)
 
 hearth_root() {
     (cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

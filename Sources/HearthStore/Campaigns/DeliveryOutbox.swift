@@ -224,6 +224,20 @@ public struct DeliveryOutbox: Sendable {
         }
     }
 
+    /// How many deliveries wait: due now (pending) and held back until later (quiet hours, a
+    /// platform cap, a retry). What the outbox-depth gauges show.
+    public func depth(tenant: TenantID) async throws -> (pending: Int, held: Int) {
+        try await pool.withTenant(tenant) { connection in
+            let row = try await connection.query(
+                """
+                SELECT count(*) FILTER (WHERE not_before IS NULL OR not_before <= now()),
+                       count(*) FILTER (WHERE not_before > now())
+                FROM deliveries WHERE tenant_id = \(tenant.rawValue) AND status = 'pending'
+                """)[0]
+            return (try row.decode(Int.self, at: 0), try row.decode(Int.self, at: 1))
+        }
+    }
+
     /// A channel's sends in the minute before now across every sender, and when the oldest of them
     /// leaves that minute: what a platform's per-minute cap counts.
     public func sendsInLastMinute(tenant: TenantID, channel: String) async throws -> (count: Int, oldest: Date?) {
