@@ -141,6 +141,10 @@ struct JobRunsCommand: AsyncParsableCommand {
 }
 
 struct ScheduleJobCommand: AsyncParsableCommand {
+    enum Scheduling: String, EnumerableFlag {
+        case enable, disable
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "schedule", abstract: "Change a job's cron schedule, or switch it on or off (admin).",
         discussion: """
@@ -151,12 +155,12 @@ struct ScheduleJobCommand: AsyncParsableCommand {
     @Argument(help: "The job.") var job: String
     @Option(help: "Five cron fields (minute hour day-of-month month day-of-week); '' for on demand only.")
     var cron: String?
-    @Flag(inversion: .prefixedEnableDisable, help: "Run the job on its schedule or not.") var enable: Bool?
+    @Flag(help: "Run the job on its schedule (--enable) or on demand only (--disable).") var scheduling: Scheduling?
     @OptionGroup var service: AnalyticsServiceOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard cron != nil || enable != nil else { throw ValidationError("give --cron, --enable or --disable") }
+        guard cron != nil || scheduling != nil else { throw ValidationError("give --cron, --enable or --disable") }
     }
 
     func run() async throws {
@@ -167,8 +171,8 @@ struct ScheduleJobCommand: AsyncParsableCommand {
             request.job.cron = cron
             request.updateMask.paths.append("cron")
         }
-        if let enable {
-            request.job.enabled = enable
+        if let scheduling {
+            request.job.enabled = scheduling == .enable
             request.updateMask.paths.append("enabled")
         }
         let options = service.callOptions
