@@ -13,7 +13,7 @@ struct Hearth: AsyncParsableCommand {
         subcommands: [
             DatabaseCommand.self, TenantsCommand.self, TokenCommand.self, HealthCommand.self, MembersCommand.self,
             SegmentsCommand.self, EventsCommand.self, CommunitiesCommand.self, CampaignsCommand.self, JobsCommand.self,
-            ReportsCommand.self,
+            ReportsCommand.self, DemoCommand.self,
         ]
     )
 
