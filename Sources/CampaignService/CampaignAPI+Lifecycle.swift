@@ -174,16 +174,8 @@ extension CampaignAPI {
         return message
     }
 
+    /// A stored reason on the wire, through the domain's type (one mapping for stats and lists).
     static func suppression(_ reason: String) -> Hearth_Common_V1_SuppressionReason {
-        switch reason {
-        case "no_consent": .noConsent
-        case "quiet_hours": .quietHours
-        case "frequency_cap": .frequencyCap
-        case "member_deleted": .memberDeleted
-        case "no_address": .noAddress
-        case "campaign_stopped": .campaignStopped
-        case "membership_banned": .membershipBanned
-        default: .unspecified
-        }
+        DeliveryRecord.SuppressionReason(rawValue: reason).map(suppressionReason) ?? .unspecified
     }
 }

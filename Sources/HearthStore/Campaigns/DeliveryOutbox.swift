@@ -17,26 +17,12 @@ public struct DeliveryClaim: Sendable, Hashable {
     public var attempt: Int
 }
 
-/// Why a delivery was not sent, recorded on it (the values of `deliveries.suppression_reason`).
-public enum SuppressionReason: String, Sendable, CaseIterable {
-    case noConsent = "no_consent"
-    case quietHours = "quiet_hours"
-    case frequencyCap = "frequency_cap"
-    case memberDeleted = "member_deleted"
-    case noAddress = "no_address"
-    case campaignStopped = "campaign_stopped"
-    case membershipBanned = "membership_banned"
-}
+/// Why a delivery was not sent (the domain's type; its raw values are `deliveries.suppression_reason`).
+public typealias SuppressionReason = DeliveryRecord.SuppressionReason
 
-/// Why a pending delivery waits until its `not_before` (the values of `deliveries.held_reason`):
-/// it is sent later, never dropped.
-public enum DeliveryHold: String, Sendable, CaseIterable {
-    case quietHours = "quiet_hours"
-    /// The channel's per-minute cap is reached.
-    case platformCap = "platform_cap"
-    /// A retryable failure, due again after a backoff or the channel's Retry-After.
-    case retryLater = "retry_later"
-}
+/// Why a pending delivery waits until its `not_before` (the domain's type; raw values are
+/// `deliveries.held_reason`).
+public typealias DeliveryHold = DeliveryRecord.Hold
 
 /// What a channel adapter's try came to, as recorded in `delivery_attempts`.
 public struct DeliveryAttempt: Sendable {
