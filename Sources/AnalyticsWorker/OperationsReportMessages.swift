@@ -147,6 +147,7 @@ enum OperationsReportMessages {
         var report = Hearth_Analytics_V1_CampaignReport()
         report.info = info(computedAt: record.computedAt, start: record.periodStart, end: record.periodEnd)
         report.campaignID = record.campaignID.description
+        report.campaignName = record.campaignName
         if let occurrence {
             guard let found = snapshot.occurrences.first(where: { $0.occurrenceID == occurrence }) else { return nil }
             report.occurrenceID = occurrence.uuidString.lowercased()
@@ -165,6 +166,7 @@ enum OperationsReportMessages {
         report.agents = snapshot.agents.map { agent in
             var message = Hearth_Analytics_V1_AgentCallOutcomes()
             message.agentOperatorID = agent.agentOperatorID.uuidString.lowercased()
+            message.agentName = record.agentNames[agent.agentOperatorID] ?? ""
             message.assigned = agent.assigned
             message.pending = agent.pending
             message.notReached = agent.notReached

@@ -100,7 +100,7 @@ public enum HTMLReport {
                         columns: ["Agent", "Assigned", "Pending", "Not reached", "Declined", "Invited", "Joined"],
                         rows: report.agents.map { agent in
                             [
-                                agent.agentOperatorID, "\(agent.assigned)", "\(agent.pending)", "\(agent.notReached)",
+                                agentLabel(agent), "\(agent.assigned)", "\(agent.pending)", "\(agent.notReached)",
                                 "\(agent.declined)", "\(agent.invited)", "\(agent.joined)",
                             ]
                         })))
@@ -114,8 +114,19 @@ public enum HTMLReport {
             sections.append(section("Referral tree", summary + barChart(levels)))
         }
         let title =
-            "Campaign " + report.campaignID + (report.occurrenceID.isEmpty ? "" : ", occurrence " + report.occurrenceID)
+            campaignLabel(report) + (report.occurrenceID.isEmpty ? "" : ", occurrence " + report.occurrenceID)
         return page(title: title, subtitle: infoText(report.info), sections: sections)
+    }
+
+    /// "周四会员日 (campaign 6f1c…)", or the id alone when the report carries no name.
+    public static func campaignLabel(_ report: Hearth_Analytics_V1_CampaignReport) -> String {
+        report.campaignName.isEmpty
+            ? "Campaign " + report.campaignID : "\(report.campaignName) (campaign \(report.campaignID))"
+    }
+
+    /// The agent's name, else their operator id.
+    public static func agentLabel(_ agent: Hearth_Analytics_V1_AgentCallOutcomes) -> String {
+        agent.agentName.isEmpty ? agent.agentOperatorID : agent.agentName
     }
 
     public static func pacing(_ pacing: Hearth_Analytics_V1_Pacing) -> String {

@@ -73,5 +73,6 @@ public enum TestCluster {
 /// A failure of the test scaffolding itself (not of the code under test).
 public struct TestSupportError: Error, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }

@@ -15,7 +15,7 @@ import Logging
 /// channel's file), `HEARTH_CHANNELS` (JSON
 /// settings of the other channels, e.g. {"sms": {"kind": "sms_webhook", "url": "…", "secret": "…"}})
 /// and `HEARTH_PUBLIC_BASE_URL` (where invite links point, e.g. https://join.example.com; unset:
-/// invite links carry only their token).
+/// invite links carry only their token) and `HEARTH_QUIET_HOURS` (default 21:00-08:00, or off).
 @main
 enum CampaignServiceMain {
     static func main() async {
@@ -45,6 +45,15 @@ enum CampaignServiceMain {
                     variable: "HEARTH_SEND_LEASE_SECONDS",
                     message: "HEARTH_SEND_LEASE_SECONDS=\(leaseText) is not a whole number of seconds in 1…3600")
             }
+            // The night hours no message goes out, on the member's (else the tenant's) clock.
+            let quietText = environment["HEARTH_QUIET_HOURS"].flatMap { $0.isEmpty ? nil : $0 } ?? "21:00-08:00"
+            let quietHours: QuietHours
+            do {
+                quietHours = try QuietHours(parsing: quietText)
+            } catch {
+                throw ServiceConfigurationError(
+                    variable: "HEARTH_QUIET_HOURS", message: "HEARTH_QUIET_HOURS: \(error.message)")
+            }
             let memberClient = GRPCClient(transport: WireClientTransport(endpoints: [memberEndpoint]))
             let senderName =
                 "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-"
@@ -68,8 +77,8 @@ enum CampaignServiceMain {
                             campaigns: campaigns, outbox: outbox, directory: directory, logger: logger),
                         sender: DeliverySender(
                             outbox: outbox, campaigns: campaigns, directory: directory, adapters: adapters,
-                            name: senderName,
-                            lease: .seconds(leaseSeconds), logger: logger),
+                            name: senderName, lease: .seconds(leaseSeconds), quietHours: quietHours,
+                            logger: logger),
                         outbox: outbox, tenants: TenantStore(pool: pool), logger: logger)
                     return [GRPCClientService(memberClient), engine]
                 })

@@ -175,6 +175,9 @@ struct OperationsReportAPITests {
                 request.campaignID = fixture.campaign.uuidString.lowercased()
                 let report = try await client.getCampaignReport(request).report
                 #expect(report.campaignID == request.campaignID)
+                #expect(report.campaignName == "周四会员日")
+                let agentNames = Set(report.agents.map { $0.agentName })
+                #expect(agentNames == ["agent-one", "agent-two"])
                 #expect(report.occurrenceID.isEmpty)
                 let funnel = report.funnel
                 #expect(

@@ -94,6 +94,18 @@ struct CampaignResumeAndQuietHoursTests {
 
     // MARK: Quiet hours
 
+    @Test func quietHoursAreReadAsStartDashEndOrOff() throws {
+        #expect(try QuietHours(parsing: "21:00-08:00") == .default)
+        #expect(
+            try QuietHours(parsing: " 12:00 - 14:30 ")
+                == QuietHours(start: LocalTime(hour: 12), end: LocalTime(hour: 14, minute: 30)))
+        #expect(try QuietHours(parsing: "off").isEmpty)
+        #expect(try QuietHours(parsing: "NONE").isEmpty)
+        #expect(throws: DomainError.self) { try QuietHours(parsing: "21:00") }
+        #expect(throws: DomainError.self) { try QuietHours(parsing: "21:00-25:00") }
+        #expect(throws: DomainError.self) { try QuietHours(parsing: "") }
+    }
+
     @Test func defaultQuietHoursRunFromNineAtNightToEightInTheMorning() {
         let quiet = QuietHours.default
         #expect(quiet.start.description == "21:00")

@@ -19,6 +19,25 @@ public struct QuietHours: Hashable, Sendable, Codable {
         self.end = end
     }
 
+    /// Reads `21:00-08:00` (start, then end, on a 24-hour clock), or `off` for none: how an
+    /// installation states its quiet hours (`HEARTH_QUIET_HOURS`).
+    public init(parsing text: String) throws(DomainError) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if ["off", "none"].contains(trimmed.lowercased()) {
+            self.init(start: .midnight, end: .midnight)
+            return
+        }
+        let parts = trimmed.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2 else {
+            throw DomainError(
+                code: .invalidArgument,
+                message: "write quiet hours as START-END on a 24-hour clock, e.g. 21:00-08:00, or off; not \"\(text)\"")
+        }
+        self.init(
+            start: try LocalTime(parsing: parts[0].trimmingCharacters(in: .whitespaces)),
+            end: try LocalTime(parsing: parts[1].trimmingCharacters(in: .whitespaces)))
+    }
+
     /// No quiet hours at all.
     public var isEmpty: Bool { start == end }
 

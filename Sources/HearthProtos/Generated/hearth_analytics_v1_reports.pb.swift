@@ -811,6 +811,12 @@ public nonisolated struct Hearth_Analytics_V1_CampaignReport: @unchecked Sendabl
     set {_uniqueStorage()._occurrences = newValue}
   }
 
+  /// The campaign's name as it is now (reports are read by people, ids are for scripts).
+  public var campaignName: String {
+    get {_storage._campaignName}
+    set {_uniqueStorage()._campaignName = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -917,6 +923,9 @@ public nonisolated struct Hearth_Analytics_V1_AgentCallOutcomes: Sendable {
   public var invited: Int64 = 0
 
   public var joined: Int64 = 0
+
+  /// The agent's name as the operators table has it now.
+  public var agentName: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -2545,7 +2554,7 @@ nonisolated extension Hearth_Analytics_V1_CommunityHealthSummary: SwiftProtobuf.
 
 nonisolated extension Hearth_Analytics_V1_CampaignReport: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CampaignReport"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}info\0\u{3}campaign_id\0\u{3}occurrence_id\0\u{1}funnel\0\u{1}pacing\0\u{1}agents\0\u{3}referral_tree\0\u{1}occurrences\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}info\0\u{3}campaign_id\0\u{3}occurrence_id\0\u{1}funnel\0\u{1}pacing\0\u{1}agents\0\u{3}referral_tree\0\u{1}occurrences\0\u{3}campaign_name\0")
 
   fileprivate class _StorageClass {
     var _info: Hearth_Analytics_V1_ReportInfo? = nil
@@ -2556,6 +2565,7 @@ nonisolated extension Hearth_Analytics_V1_CampaignReport: SwiftProtobuf.Message,
     var _agents: [Hearth_Analytics_V1_AgentCallOutcomes] = []
     var _referralTree: Hearth_Analytics_V1_ReferralTreeStats? = nil
     var _occurrences: [Hearth_Analytics_V1_OccurrenceFunnel] = []
+    var _campaignName: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -2574,6 +2584,7 @@ nonisolated extension Hearth_Analytics_V1_CampaignReport: SwiftProtobuf.Message,
       _agents = source._agents
       _referralTree = source._referralTree
       _occurrences = source._occurrences
+      _campaignName = source._campaignName
     }
   }
 
@@ -2600,6 +2611,7 @@ nonisolated extension Hearth_Analytics_V1_CampaignReport: SwiftProtobuf.Message,
         case 6: try { try decoder.decodeRepeatedMessageField(value: &_storage._agents) }()
         case 7: try { try decoder.decodeSingularMessageField(value: &_storage._referralTree) }()
         case 8: try { try decoder.decodeRepeatedMessageField(value: &_storage._occurrences) }()
+        case 9: try { try decoder.decodeSingularStringField(value: &_storage._campaignName) }()
         default: break
         }
       }
@@ -2636,6 +2648,9 @@ nonisolated extension Hearth_Analytics_V1_CampaignReport: SwiftProtobuf.Message,
       if !_storage._occurrences.isEmpty {
         try visitor.visitRepeatedMessageField(value: _storage._occurrences, fieldNumber: 8)
       }
+      if !_storage._campaignName.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._campaignName, fieldNumber: 9)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -2653,6 +2668,7 @@ nonisolated extension Hearth_Analytics_V1_CampaignReport: SwiftProtobuf.Message,
         if _storage._agents != rhs_storage._agents {return false}
         if _storage._referralTree != rhs_storage._referralTree {return false}
         if _storage._occurrences != rhs_storage._occurrences {return false}
+        if _storage._campaignName != rhs_storage._campaignName {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -2808,7 +2824,7 @@ nonisolated extension Hearth_Analytics_V1_Pacing: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Hearth_Analytics_V1_AgentCallOutcomes: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AgentCallOutcomes"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}agent_operator_id\0\u{1}assigned\0\u{1}pending\0\u{3}not_reached\0\u{1}declined\0\u{1}invited\0\u{1}joined\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}agent_operator_id\0\u{1}assigned\0\u{1}pending\0\u{3}not_reached\0\u{1}declined\0\u{1}invited\0\u{1}joined\0\u{3}agent_name\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2823,6 +2839,7 @@ nonisolated extension Hearth_Analytics_V1_AgentCallOutcomes: SwiftProtobuf.Messa
       case 5: try { try decoder.decodeSingularInt64Field(value: &self.declined) }()
       case 6: try { try decoder.decodeSingularInt64Field(value: &self.invited) }()
       case 7: try { try decoder.decodeSingularInt64Field(value: &self.joined) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.agentName) }()
       default: break
       }
     }
@@ -2850,6 +2867,9 @@ nonisolated extension Hearth_Analytics_V1_AgentCallOutcomes: SwiftProtobuf.Messa
     if self.joined != 0 {
       try visitor.visitSingularInt64Field(value: self.joined, fieldNumber: 7)
     }
+    if !self.agentName.isEmpty {
+      try visitor.visitSingularStringField(value: self.agentName, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2861,6 +2881,7 @@ nonisolated extension Hearth_Analytics_V1_AgentCallOutcomes: SwiftProtobuf.Messa
     if lhs.declined != rhs.declined {return false}
     if lhs.invited != rhs.invited {return false}
     if lhs.joined != rhs.joined {return false}
+    if lhs.agentName != rhs.agentName {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

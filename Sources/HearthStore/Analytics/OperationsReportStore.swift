@@ -122,11 +122,11 @@ public struct OperationsReportStore: Sendable {
     {
         try await pool.withTenant(tenant, isolation: .repeatableRead) { connection in
             guard
-                !(try await connection.query(
+                let name = try await connection.query(
                     """
-                    SELECT 1 FROM campaigns WHERE tenant_id = \(tenant.rawValue) AND campaign_id = \(campaign.rawValue)
+                    SELECT name FROM campaigns WHERE tenant_id = \(tenant.rawValue) AND campaign_id = \(campaign.rawValue)
                     """
-                ).isEmpty)
+                ).first?.decode(String.self, at: 0)
             else {
                 throw DomainError(code: .notFound, message: "no campaign \(campaign) in this tenant")
             }
@@ -155,10 +155,23 @@ public struct OperationsReportStore: Sendable {
                     """
                 ).first
             else { return nil }
+            let snapshot = try row.decode(PostgresJSONB.self, at: 3).decode(CampaignReportSnapshot.self)
+            let agentIDs = snapshot.agents.map(\.agentOperatorID)
+            var agentNames: [UUID: String] = [:]
+            if !agentIDs.isEmpty {
+                for agent in try await connection.query(
+                    """
+                    SELECT operator_id, name FROM operators
+                    WHERE tenant_id = \(tenant.rawValue) AND operator_id = ANY(\(agentIDs)::uuid[])
+                    """)
+                {
+                    agentNames[try agent.decode(UUID.self, at: 0)] = try agent.decode(String.self, at: 1)
+                }
+            }
             return CampaignReportRecord(
-                campaignID: campaign, computedAt: try row.decode(Date.self, at: 0),
+                campaignID: campaign, campaignName: name, computedAt: try row.decode(Date.self, at: 0),
                 periodStart: try row.decode(Date.self, at: 1), periodEnd: try row.decode(Date.self, at: 2),
-                snapshot: try row.decode(PostgresJSONB.self, at: 3).decode(CampaignReportSnapshot.self))
+                snapshot: snapshot, agentNames: agentNames)
         }
     }
 

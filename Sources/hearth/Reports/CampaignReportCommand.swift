@@ -48,7 +48,8 @@ struct CampaignReportCommand: AsyncParsableCommand {
             return
         }
         try output.print(facts: [
-            "campaign": report.campaignID + (report.occurrenceID.isEmpty ? "" : ", occurrence \(report.occurrenceID)"),
+            "campaign": HTMLReport.campaignLabel(report)
+                + (report.occurrenceID.isEmpty ? "" : ", occurrence \(report.occurrenceID)"),
             "report": HTMLReport.infoText(report.info),
         ])
         print("")
@@ -101,7 +102,7 @@ struct CampaignReportCommand: AsyncParsableCommand {
                 columns: ["agent", "assigned", "pending", "not_reached", "declined", "invited", "joined"],
                 rows: report.agents.map { agent in
                     [
-                        agent.agentOperatorID, "\(agent.assigned)", "\(agent.pending)", "\(agent.notReached)",
+                        HTMLReport.agentLabel(agent), "\(agent.assigned)", "\(agent.pending)", "\(agent.notReached)",
                         "\(agent.declined)", "\(agent.invited)", "\(agent.joined)",
                     ]
                 })
@@ -145,6 +146,7 @@ enum CampaignReportRows {
 
     static func rows(_ report: Hearth_Analytics_V1_CampaignReport) -> [[String]] {
         var rows: [[String]] = [
+            ["report", report.campaignID, "campaign_name", report.campaignName],
             ["report", report.campaignID, "occurrence_id", report.occurrenceID],
             ["report", report.campaignID, "period_start", MemberRows.timestamp(report.info.period.start.date)],
             ["report", report.campaignID, "period_end", MemberRows.timestamp(report.info.period.end.date)],
@@ -173,10 +175,12 @@ enum CampaignReportRows {
             rows += funnel(occurrence.funnel, scope: occurrence.occurrenceID, section: "occurrence")
         }
         for agent in report.agents {
-            rows += [
-                ("assigned", agent.assigned), ("pending", agent.pending), ("not_reached", agent.notReached),
-                ("declined", agent.declined), ("invited", agent.invited), ("joined", agent.joined),
-            ].map { ["agent", agent.agentOperatorID, $0.0, "\($0.1)"] }
+            rows +=
+                [
+                    ("assigned", agent.assigned), ("pending", agent.pending), ("not_reached", agent.notReached),
+                    ("declined", agent.declined), ("invited", agent.invited), ("joined", agent.joined),
+                ].map { ["agent", agent.agentOperatorID, $0.0, "\($0.1)"] }
+                + [["agent", agent.agentOperatorID, "name", agent.agentName]]
         }
         let tree = report.referralTree
         rows += [

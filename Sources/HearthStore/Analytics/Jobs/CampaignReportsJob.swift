@@ -375,9 +375,13 @@ public struct CampaignReportSnapshot: Sendable, Hashable, Codable {
 /// A campaign's latest stored report.
 public struct CampaignReportRecord: Sendable, Hashable {
     public var campaignID: CampaignID
+    /// As the campaign is named now, not when the snapshot was taken.
+    public var campaignName: String
     public var computedAt: Date
     /// The campaign's period (or its occurrences' span; else its creation to the run).
     public var periodStart: Date
     public var periodEnd: Date
     public var snapshot: CampaignReportSnapshot
+    /// The names of the snapshot's agents, as the operators table has them now.
+    public var agentNames: [UUID: String]
 }

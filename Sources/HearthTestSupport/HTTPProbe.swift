@@ -3,17 +3,17 @@ import NIOCore
 import NIOPosix
 
 /// What a plain HTTP/1.1 request got back.
-struct HTTPProbeAnswer: Sendable {
-    var status: Int
+public struct HTTPProbeAnswer: Sendable {
+    public var status: Int
     /// Header names in lower case.
-    var headers: [String: String]
-    var body: String
+    public var headers: [String: String]
+    public var body: String
 }
 
-enum HTTPProbeError: Error, CustomStringConvertible {
+public enum HTTPProbeError: Error, CustomStringConvertible {
     case malformed(String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .malformed(let raw): "not an HTTP response: \(raw.prefix(200))"
         }
@@ -22,8 +22,8 @@ enum HTTPProbeError: Error, CustomStringConvertible {
 
 /// A bare TCP client speaking just enough HTTP/1.1 to check the operations endpoint: one request,
 /// `Connection: close`, the whole answer read until the server closes.
-enum HTTPProbe {
-    static func send(_ method: String, _ path: String, port: Int) async throws -> HTTPProbeAnswer {
+public enum HTTPProbe {
+    public static func send(_ method: String, _ path: String, port: Int) async throws -> HTTPProbeAnswer {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -42,7 +42,7 @@ enum HTTPProbe {
         return try parse(raw)
     }
 
-    static func get(_ path: String, port: Int) async throws -> HTTPProbeAnswer {
+    public static func get(_ path: String, port: Int) async throws -> HTTPProbeAnswer {
         try await send("GET", path, port: port)
     }
 
