@@ -315,21 +315,24 @@ extension AnalyticsHarness {
         }
     }
 
-    /// Every stored contribution by "member/kind".
+    /// Every scored member's contributions by "member/kind", as their reports show them.
     func memberJobContributions(tenant: TenantID? = nil) async throws -> [String: (count: Int64, points: Double)] {
-        try await pool.withTenant(tenant ?? self.tenant) { connection in
-            var contributions: [String: (count: Int64, points: Double)] = [:]
-            let rows = try await connection.query(
-                "SELECT member_id, kind, event_count, points FROM member_score_contributions")
-            for row in rows {
-                let member = MemberID(try row.decode(UUID.self, at: 0))
-                let kind = try row.decode(String.self, at: 1)
-                let count = try row.decode(Int64.self, at: 2)
-                let points = try row.decode(Double.self, at: 3)
-                contributions["\(member)/\(kind)"] = (count, points)
+        let tenant = tenant ?? self.tenant
+        let members = try await pool.withTenant(tenant) { connection in
+            try await connection.query("SELECT member_id FROM members WHERE engagement_points_at IS NOT NULL").map {
+                MemberID(try $0.decode(UUID.self, at: 0))
             }
-            return contributions
         }
+        var contributions: [String: (count: Int64, points: Double)] = [:]
+        let until = Date()
+        for member in members {
+            let report = try await MemberReportStore(pool: pool).report(
+                of: member, from: until.addingTimeInterval(-86_400), until: until, tenant: tenant)
+            for part in report?.contributions ?? [] {
+                contributions["\(member)/\(part.kind.rawValue)"] = (part.eventCount, part.points)
+            }
+        }
+        return contributions
     }
 
     /// Every member's stored engagement score.

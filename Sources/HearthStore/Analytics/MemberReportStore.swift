@@ -31,7 +31,7 @@ public struct MemberReportStore: Sendable {
     public struct Contribution: Sendable, Hashable {
         public var kind: EventKind
         public var eventCount: Int64
-        /// After weighting and decay, as of the last scores run.
+        /// After weighting and decay, as of the last scores run that computed the member.
         public var points: Double
     }
 
@@ -53,6 +53,45 @@ public struct MemberReportStore: Sendable {
     public struct DailyCount: Sendable, Hashable {
         public var day: CalendarDate
         public var events: Int64
+    }
+
+    /// What each kind of event adds to the member's points as the scores job last computed them:
+    /// the member's scored events up to `engagement_points_at`, weighted and decayed to then with
+    /// the tenant's current scoring settings (which every settings change recomputes), so they add
+    /// up to `engagement_points` (events recorded since that run count already). Empty before the
+    /// job has scored the member.
+    static func contributions(of member: MemberID, tenant: TenantID, on connection: PostgresConnection)
+        async throws -> [Contribution]
+    {
+        let settings = try await MemberJobSettings.resolve(job: "scores", params: [:], tenant: tenant, on: connection)
+        let weights = try EngagementWeights(parameters: settings.settings)
+        let kinds = weights.scoredKinds
+        let (kindNames, kindPoints) = (kinds.map(\.rawValue), kinds.map { weights.points(for: $0) })
+        var contributions: [Contribution] = []
+        for row in try await connection.query(
+            """
+            SELECT e.kind, count(*),
+                   sum(w.points * exp(-(\(weights.decayPerSecond)::float8)
+                                      * extract(epoch FROM m.engagement_points_at - e.occurred_at)::float8)) AS points
+            FROM members m
+            JOIN events e ON e.tenant_id = m.tenant_id AND e.member_id = m.member_id
+                         AND e.occurred_at <= m.engagement_points_at
+            JOIN unnest(\(kindNames)::text[], \(kindPoints)::float8[]) AS w (kind, points) ON w.kind = e.kind
+            WHERE m.tenant_id = \(tenant.rawValue) AND m.member_id = \(member.rawValue)
+            GROUP BY e.kind
+            ORDER BY points DESC, e.kind
+            """)
+        {
+            let kind = try row.decode(String.self, at: 0)
+            guard let eventKind = EventKind(rawValue: kind) else {
+                throw PostgresError(code: .decodingFailed, message: "unknown event kind \"\(kind)\"")
+            }
+            contributions.append(
+                Contribution(
+                    kind: eventKind, eventCount: try row.decode(Int64.self, at: 1),
+                    points: try row.decode(Double.self, at: 2)))
+        }
+        return contributions
     }
 
     /// How many lifecycle moves a report shows.
@@ -91,22 +130,7 @@ public struct MemberReportStore: Sendable {
             var report = Report(
                 memberID: member, scoredAt: scoredAt, engagementScore: try row.decode(Double.self, at: 0),
                 contributions: [], lifecycleStage: stage, moves: [], communityRoles: [], activity: [])
-            for row in try await connection.query(
-                """
-                SELECT kind, event_count, points FROM member_score_contributions
-                WHERE tenant_id = \(scope) AND member_id = \(member.rawValue)
-                ORDER BY points DESC, kind
-                """)
-            {
-                let kind = try row.decode(String.self, at: 0)
-                guard let eventKind = EventKind(rawValue: kind) else {
-                    throw PostgresError(code: .decodingFailed, message: "unknown event kind \"\(kind)\"")
-                }
-                report.contributions.append(
-                    Contribution(
-                        kind: eventKind, eventCount: try row.decode(Int64.self, at: 1),
-                        points: try row.decode(Double.self, at: 2)))
-            }
+            report.contributions = try await Self.contributions(of: member, tenant: tenant, on: connection)
             for row in try await connection.query(
                 """
                 SELECT from_stage, to_stage, reason, moved_at FROM lifecycle_moves

@@ -3,19 +3,22 @@ import HearthDomain
 public import HearthPostgres
 
 /// The "scores" job (hourly): every member's engagement score from their weighted, decaying
-/// events (``EngagementWeights``), kept per event kind in `member_score_contributions` so the score
-/// can be explained, and written to `members.engagement_score`; plus a daily `engagement` report
-/// snapshot (score histogram).
+/// events (``EngagementWeights``): `members.engagement_points = Σ points × exp(−λ·age)` as of
+/// `engagement_points_at`, and `members.engagement_score = 100 × (1 − exp(−points / k))`; plus a
+/// daily `engagement` report snapshot (score histogram). What each kind of event adds is not
+/// stored: a member's report computes it from that member's events, as of `engagement_points_at`
+/// (see ``MemberReportStore``), so a run writes one narrow update per member and nothing else.
 ///
 /// **Incremental runs** recompute only the members whose events changed since the last run:
 /// events recorded since then (late imports of old events included), events that happen between
-/// the two runs (recorded earlier with a future time), and both sides of a merge (merging moves
-/// events without recording them anew). Every other member's stored points are multiplied by the
-/// decay since they were computed, `exp(−λ·(now − computed_at))`, in one UPDATE; since decay is a
-/// common factor this equals recomputing them, so an incremental run gives what a full run gives
-/// (up to floating-point rounding). The look-back starts ``ingestOverlap`` before the last run,
-/// because an ingest transaction that began before that run and committed after it had read the log
-/// stamps its events with its start time. A run whose settings changed is always full.
+/// the two runs (recorded earlier with a future time), both sides of a merge (merging moves events
+/// without recording them anew), and members never computed. Every other member's points are
+/// multiplied by the decay since they were computed, `exp(−λ·(now − engagement_points_at))`; since
+/// decay is a common factor this equals recomputing them, so an incremental run gives what a full
+/// run gives (up to floating-point rounding) without reading every event. The look-back starts
+/// ``ingestOverlap`` before the last run, because an ingest transaction that began before that run
+/// and committed after it had read the log stamps its events with its start time. A run whose
+/// settings changed is always full.
 ///
 /// Settings (`member_job_settings`, or a run's parameters, which are then saved): `weight.<kind>`,
 /// `half_life_days`, `saturation` (see ``EngagementWeights/init(parameters:)``).
@@ -29,7 +32,6 @@ public struct ScoresJob: AnalyticsJob {
     public init() {}
 
     public func run(_ context: JobContext, on connection: PostgresConnection) async throws -> Int64 {
-        let tenant = context.tenant.rawValue
         let tuning = try await MemberJobSettings.resolve(
             job: name, params: context.params, tenant: context.tenant, on: connection)
         let weights = try EngagementWeights(parameters: tuning.settings)
@@ -37,27 +39,23 @@ public struct ScoresJob: AnalyticsJob {
             try await MemberJobSettings.save(
                 job: name, settings: tuning.settings, tenant: context.tenant, on: connection)
         }
-        var written: Int64 = 0
-        if !context.isFull, !tuning.changed, let lastSuccess = context.lastSuccess {
-            written += try await recomputeChanged(
-                since: lastSuccess.addingTimeInterval(-Self.ingestOverlap), weights: weights, context: context,
-                on: connection)
-        } else {
-            try await connection.query("DELETE FROM member_score_contributions WHERE tenant_id = \(tenant)")
-            written += try await insertContributions(
-                onlyChanged: false, weights: weights, context: context, on: connection)
+        let incremental = !context.isFull && !tuning.changed && context.lastSuccess != nil
+        if incremental, let lastSuccess = context.lastSuccess {
+            try await collectChangedMembers(
+                since: lastSuccess.addingTimeInterval(-Self.ingestOverlap), context: context, on: connection)
         }
-        written += try await writeScores(weights: weights, context: context, on: connection)
+        var written = try await writeScores(
+            onlyChanged: incremental, weights: weights, context: context, on: connection)
         written += try await writeSnapshot(
-            weights: weights, incremental: !context.isFull && !tuning.changed, context: context, on: connection)
+            weights: weights, incremental: incremental, context: context, on: connection)
         return written
     }
 
-    /// The incremental part: recomputes the members whose events changed since `since` and decays
-    /// everyone else's points to now.
-    private func recomputeChanged(
-        since: Date, weights: EngagementWeights, context: JobContext, on connection: PostgresConnection
-    ) async throws -> Int64 {
+    /// Fills `score_changed_members` (dropped at commit) with the members an incremental run
+    /// recomputes from their events.
+    private func collectChangedMembers(since: Date, context: JobContext, on connection: PostgresConnection)
+        async throws
+    {
         let tenant = context.tenant.rawValue
         try await connection.query(
             "CREATE TEMP TABLE score_changed_members (member_id uuid PRIMARY KEY) ON COMMIT DROP")
@@ -73,80 +71,68 @@ public struct ScoresJob: AnalyticsJob {
             SELECT survivor_member_id FROM member_merges WHERE tenant_id = \(tenant) AND merged_at > \(since)
             UNION
             SELECT merged_member_id FROM member_merges WHERE tenant_id = \(tenant) AND merged_at > \(since)
+            UNION
+            SELECT member_id FROM members
+            WHERE tenant_id = \(tenant) AND engagement_points_at IS NULL AND engagement_score <> 0
             """)
-        try await connection.query(
-            """
-            DELETE FROM member_score_contributions c USING score_changed_members ch
-            WHERE c.tenant_id = \(tenant) AND c.member_id = ch.member_id
-            """)
-        let decayed = try await connection.query(
-            """
-            UPDATE member_score_contributions
-            SET points = points * exp(-(\(weights.decayPerSecond))
-                                      * (extract(epoch FROM \(context.now)) - extract(epoch FROM computed_at))::float8),
-                computed_at = \(context.now)
-            WHERE tenant_id = \(tenant) AND computed_at <> \(context.now)
-            """
-        ).affectedRows
-        let inserted = try await insertContributions(
-            onlyChanged: true, weights: weights, context: context, on: connection)
-        return Int64(decayed) + inserted
+        try await connection.query("ANALYZE score_changed_members")
     }
 
-    /// Computes the contributions of every member (or of those in `score_changed_members`) from
-    /// their events up to now: per kind, the count and `Σ points × exp(−λ·age)`.
-    private func insertContributions(
+    /// Sets every member's points and score as of now: from their events (all members, or those in
+    /// `score_changed_members` when `onlyChanged`), else their stored points decayed to now; 0 for
+    /// members left without scored events. Only rows whose values change are written. Rows are
+    /// locked in id order first, as event ingest locks them, so the two never deadlock.
+    private func writeScores(
         onlyChanged: Bool, weights: EngagementWeights, context: JobContext, on connection: PostgresConnection
     ) async throws -> Int64 {
+        let tenant = context.tenant.rawValue
         let kinds = weights.scoredKinds
         let (kindNames, kindPoints) = (kinds.map(\.rawValue), kinds.map { weights.points(for: $0) })
+        let now = context.now.timeIntervalSince1970
+        let lambda = weights.decayPerSecond
+        // Unchanged members in an incremental run: their stored points, decayed since computed.
+        let decayed =
+            "m.engagement_points * exp(-(\(lambda)::float8) * (\(now)::float8 - extract(epoch FROM m.engagement_points_at)::float8))"
         let changedJoin = onlyChanged ? "JOIN score_changed_members ch ON ch.member_id = e.member_id" : ""
+        let changedLeftJoin = onlyChanged ? "LEFT JOIN score_changed_members ch ON ch.member_id = m.member_id" : ""
+        let points =
+            onlyChanged
+            ? "CASE WHEN ch.member_id IS NOT NULL THEN coalesce(s.points, 0) ELSE coalesce(\(decayed), 0) END"
+            : "coalesce(s.points, 0)"
+        let orChanged = onlyChanged ? "OR ch.member_id IS NOT NULL" : ""
         return Int64(
             try await connection.query(
                 """
-                INSERT INTO member_score_contributions (tenant_id, member_id, kind, event_count, points, computed_at)
-                SELECT e.tenant_id, e.member_id, e.kind, count(*),
-                       sum(w.points * exp(-(\(weights.decayPerSecond))
-                                          * (extract(epoch FROM \(context.now))
-                                             - extract(epoch FROM e.occurred_at))::float8)),
-                       \(context.now)
-                FROM events e
-                JOIN unnest(\(kindNames)::text[], \(kindPoints)::float8[]) AS w (kind, points)
-                  ON w.kind = e.kind
-                \(unescaped: changedJoin)
-                WHERE e.tenant_id = \(context.tenant.rawValue) AND e.member_id IS NOT NULL
-                  AND e.occurred_at <= \(context.now)
-                GROUP BY e.tenant_id, e.member_id, e.kind
-                """
-            ).affectedRows)
-    }
-
-    /// Sets `members.engagement_score = 100 × (1 − exp(−Σ points / k))` where it changed (0 for
-    /// members left without contributions). Rows are locked in id order first, as event ingest
-    /// locks them, so the two never deadlock.
-    private func writeScores(weights: EngagementWeights, context: JobContext, on connection: PostgresConnection)
-        async throws -> Int64
-    {
-        let tenant = context.tenant.rawValue
-        return Int64(
-            try await connection.query(
-                """
-                WITH raw AS (
-                    SELECT member_id, sum(points) AS points FROM member_score_contributions
-                    WHERE tenant_id = \(tenant) GROUP BY member_id
+                WITH totals AS (
+                    SELECT e.member_id,
+                           sum(w.points * exp(-(\(lambda)::float8)
+                                              * (\(now)::float8 - extract(epoch FROM e.occurred_at)::float8))) AS points
+                    FROM events e
+                    JOIN unnest(\(kindNames)::text[], \(kindPoints)::float8[]) AS w (kind, points) ON w.kind = e.kind
+                    \(unescaped: changedJoin)
+                    WHERE e.tenant_id = \(tenant) AND e.member_id IS NOT NULL AND e.occurred_at <= \(context.now)
+                    GROUP BY e.member_id
                 ),
                 target AS (
-                    SELECT m.member_id, 100 * (1 - exp(-coalesce(r.points, 0) / \(weights.saturation))) AS score
-                    FROM members m LEFT JOIN raw r ON r.member_id = m.member_id
-                    WHERE m.tenant_id = \(tenant) AND (r.member_id IS NOT NULL OR m.engagement_score <> 0)
+                    SELECT m.member_id, \(unescaped: points) AS points
+                    FROM members m
+                    LEFT JOIN totals s ON s.member_id = m.member_id
+                    \(unescaped: changedLeftJoin)
+                    WHERE m.tenant_id = \(tenant)
+                      AND (s.member_id IS NOT NULL OR m.engagement_points <> 0 OR m.engagement_score <> 0
+                           \(unescaped: orChanged))
                 ),
                 locked AS (
-                    SELECT t.member_id, t.score FROM members m JOIN target t ON t.member_id = m.member_id
-                    WHERE m.tenant_id = \(tenant) AND m.engagement_score IS DISTINCT FROM t.score
+                    SELECT t.member_id, t.points FROM members m JOIN target t ON t.member_id = m.member_id
+                    WHERE m.tenant_id = \(tenant)
+                      AND (m.engagement_points, m.engagement_score)
+                          IS DISTINCT FROM (t.points, 100 * (1 - exp(-t.points / \(weights.saturation)::float8)))
                     ORDER BY m.member_id
                     FOR NO KEY UPDATE OF m
                 )
-                UPDATE members m SET engagement_score = l.score
+                UPDATE members m
+                SET engagement_score = 100 * (1 - exp(-l.points / \(weights.saturation)::float8)),
+                    engagement_points = l.points, engagement_points_at = \(context.now)
                 FROM locked l
                 WHERE m.tenant_id = \(tenant) AND m.member_id = l.member_id
                 """
