@@ -46,6 +46,12 @@ public struct CommunityHealthJob: AnalyticsJob {
     }
 
     /// Upserts every live group's figures for `days`; returns the rows written.
+    ///
+    /// No membership is joined to every day: members per day are a running sum of +1 on each
+    /// membership's first day and −1 on the day after its last. A member's message days, each covering
+    /// itself and the `lurkerDays − 1` days after, make disjoint runs; cut to the membership, they give
+    /// the voiced members the same way, and lurkers are members minus voiced members. Recent joins and
+    /// staff presence are sliding windows over each group's consecutive days.
     private static func computeFigures(
         days: ClosedRange<PostgresDate>, rules: CommunityHealthRules, context: JobContext,
         on connection: PostgresConnection
@@ -59,12 +65,14 @@ public struct CommunityHealthJob: AnalyticsJob {
         let reach = max(lurkBack, inBack, staffBack)
         return try await connection.query(
             """
-            WITH days AS (
-                SELECT c.community_id, c.capacity, g.day, ((g.day + 1)::timestamp AT TIME ZONE \(zone)) AS day_end
+            WITH grid AS (
+                -- Every live group's days, from the start of the longest look-back window on (so that
+                -- the windows below run over consecutive rows); the rows written start at `first`.
+                SELECT c.community_id, c.capacity, (c.created_at AT TIME ZONE \(zone))::date AS created,
+                       \(first) + i AS day
                 FROM communities c
-                CROSS JOIN (SELECT \(first) + i AS day FROM generate_series(0, \(last) - \(first)) AS i) g
+                CROSS JOIN generate_series(-\(reach), \(last) - \(first)) AS i
                 WHERE c.tenant_id = \(tenant) AND c.archived_at IS NULL
-                  AND g.day >= (c.created_at AT TIME ZONE \(zone))::date
             ),
             -- The groups' events from the start of the longest look-back window to the last day's end.
             recent AS MATERIALIZED (
@@ -74,53 +82,81 @@ public struct CommunityHealthJob: AnalyticsJob {
                   AND e.occurred_at >= ((\(first) - \(reach))::timestamp AT TIME ZONE \(zone))
                   AND e.occurred_at < ((\(last) + 1)::timestamp AT TIME ZONE \(zone))
             ),
+            -- Each group's days with events; staffed: the group's owner or an admin (as their memberships
+            -- stand) did anything in it.
             daily AS (
-                SELECT community_id, day, count(DISTINCT member_id) AS active_members,
-                       count(*) FILTER (WHERE kind = 'message') AS messages,
-                       count(*) FILTER (WHERE kind = 'join') AS joins,
-                       count(*) FILTER (WHERE kind = 'leave') AS leaves
-                FROM recent GROUP BY community_id, day
-            ),
-            spoken AS MATERIALIZED (
-                SELECT DISTINCT community_id, member_id, day FROM recent
-                WHERE kind = 'message' AND member_id IS NOT NULL
-            ),
-            -- Days on which the group's owner or an admin (as their memberships stand) did anything in it.
-            staffed AS MATERIALIZED (
-                SELECT DISTINCT r.community_id, r.day
+                SELECT r.community_id, r.day, count(DISTINCT r.member_id) AS active_members,
+                       count(*) FILTER (WHERE r.kind = 'message') AS messages,
+                       count(*) FILTER (WHERE r.kind = 'join') AS joins,
+                       count(*) FILTER (WHERE r.kind = 'leave') AS leaves,
+                       bool_or(m.member_id IS NOT NULL) AS staffed
                 FROM recent r
-                JOIN memberships m ON m.tenant_id = \(tenant) AND m.community_id = r.community_id
-                                  AND m.member_id = r.member_id
-                WHERE m.role IN ('owner', 'admin') AND m.status = 'active'
+                LEFT JOIN memberships m ON m.tenant_id = \(tenant) AND m.community_id = r.community_id
+                                       AND m.member_id = r.member_id AND m.role IN ('owner', 'admin')
+                                       AND m.status = 'active'
+                GROUP BY r.community_id, r.day
             ),
-            roster AS (
-                SELECT d.community_id, d.day,
-                       EXISTS (SELECT 1 FROM spoken s
-                               WHERE s.community_id = d.community_id AND s.member_id = m.member_id
-                                 AND s.day BETWEEN d.day - \(lurkBack) AND d.day) AS has_spoken
-                FROM days d
-                JOIN memberships m ON m.tenant_id = \(tenant) AND m.community_id = d.community_id
-                                  AND m.joined_at < d.day_end AND (m.left_at IS NULL OR m.left_at >= d.day_end)
+            -- Each membership's days [since, until) (until NULL while it lasts): the days that end after
+            -- joined_at and not after left_at. The first day to end after an instant is its local date, or the
+            -- day before in an hour repeated after midnight (such a day ends at the later midnight).
+            stays AS (
+                SELECT m.community_id, m.member_id,
+                       j.day - (m.joined_at < (j.day::timestamp AT TIME ZONE \(zone)))::integer AS since,
+                       l.day - (m.left_at < (l.day::timestamp AT TIME ZONE \(zone)))::integer AS until
+                FROM memberships m
+                CROSS JOIN LATERAL (SELECT (m.joined_at AT TIME ZONE \(zone))::date AS day) j
+                CROSS JOIN LATERAL (SELECT (m.left_at AT TIME ZONE \(zone))::date AS day) l
+                WHERE m.tenant_id = \(tenant) AND m.joined_at IS NOT NULL
             ),
-            headcount AS (
-                SELECT community_id, day, count(*) AS members, count(*) FILTER (WHERE NOT has_spoken) AS lurkers
-                FROM roster GROUP BY community_id, day
+            -- A member's message days, each covering itself and the look-back days after it, cut at the next:
+            -- disjoint runs [since, until) of days on which the member is not a lurker.
+            voiced AS (
+                SELECT community_id, member_id, day AS since,
+                       least(day + \(lurkBack) + 1,
+                             lead(day) OVER (PARTITION BY community_id, member_id ORDER BY day)) AS until
+                FROM (SELECT DISTINCT community_id, member_id, day FROM recent
+                      WHERE kind = 'message' AND member_id IS NOT NULL) s
+            ),
+            -- How the members and the voiced members (runs within stays) change per day: +1 from since,
+            -- −1 from until; changes before the first day count on it.
+            changes AS (
+                SELECT i.community_id, greatest(x.day, \(first)) AS day,
+                       sum(x.delta) FILTER (WHERE NOT i.voiced) AS members,
+                       sum(x.delta) FILTER (WHERE i.voiced) AS voiced
+                FROM (SELECT community_id, since, until, false AS voiced FROM stays
+                      UNION ALL
+                      SELECT v.community_id, greatest(v.since, s.since), least(v.until, s.until), true
+                      FROM voiced v
+                      JOIN stays s ON s.community_id = v.community_id AND s.member_id = v.member_id
+                      WHERE greatest(v.since, s.since) < least(v.until, s.until)) i
+                CROSS JOIN LATERAL (VALUES (i.since, 1), (i.until, -1)) AS x (day, delta)
+                WHERE x.day <= \(last)
+                GROUP BY 1, 2
+            ),
+            figures AS (
+                SELECT g.community_id, g.capacity, g.created, g.day,
+                       coalesce(a.active_members, 0) AS active_members, coalesce(a.messages, 0) AS messages,
+                       coalesce(a.joins, 0) AS joins, coalesce(a.leaves, 0) AS leaves,
+                       sum(coalesce(n.members, 0)) OVER (upto ROWS UNBOUNDED PRECEDING)::integer AS members,
+                       sum(coalesce(n.voiced, 0)) OVER (upto ROWS UNBOUNDED PRECEDING)::integer AS voiced,
+                       sum(coalesce(a.joins, 0))
+                           OVER (upto ROWS BETWEEN \(inBack) PRECEDING AND CURRENT ROW) AS recent_joins,
+                       bool_or(coalesce(a.staffed, false))
+                           OVER (upto ROWS BETWEEN \(staffBack) PRECEDING AND CURRENT ROW) AS staff_active
+                FROM grid g
+                LEFT JOIN daily a ON a.community_id = g.community_id AND a.day = g.day
+                LEFT JOIN changes n ON n.community_id = g.community_id AND n.day = g.day
+                WINDOW upto AS (PARTITION BY g.community_id ORDER BY g.day)
             )
             INSERT INTO community_health_days (tenant_id, community_id, day, members, capacity, active_members,
                                                messages, joins, leaves, lurkers, lurker_share, recent_joins,
                                                staff_active, computed_at)
-            SELECT \(tenant), d.community_id, d.day, coalesce(n.members, 0)::integer, d.capacity,
-                   coalesce(a.active_members, 0)::integer, coalesce(a.messages, 0), coalesce(a.joins, 0)::integer,
-                   coalesce(a.leaves, 0)::integer, coalesce(n.lurkers, 0)::integer,
-                   CASE WHEN coalesce(n.members, 0) > 0 THEN n.lurkers::float8 / n.members ELSE 0 END,
-                   (SELECT coalesce(sum(x.joins), 0) FROM daily x
-                    WHERE x.community_id = d.community_id AND x.day BETWEEN d.day - \(inBack) AND d.day)::integer,
-                   EXISTS (SELECT 1 FROM staffed s
-                           WHERE s.community_id = d.community_id AND s.day BETWEEN d.day - \(staffBack) AND d.day),
-                   \(context.now)
-            FROM days d
-            LEFT JOIN daily a ON a.community_id = d.community_id AND a.day = d.day
-            LEFT JOIN headcount n ON n.community_id = d.community_id AND n.day = d.day
+            SELECT \(tenant), f.community_id, f.day, f.members, f.capacity, f.active_members::integer, f.messages,
+                   f.joins::integer, f.leaves::integer, f.members - f.voiced,
+                   CASE WHEN f.members > 0 THEN (f.members - f.voiced)::float8 / f.members ELSE 0 END,
+                   f.recent_joins::integer, f.staff_active, \(context.now)
+            FROM figures f
+            WHERE f.day >= \(first) AND f.day >= f.created
             ON CONFLICT (tenant_id, community_id, day) DO UPDATE
             SET members = EXCLUDED.members, capacity = EXCLUDED.capacity, active_members = EXCLUDED.active_members,
                 messages = EXCLUDED.messages, joins = EXCLUDED.joins, leaves = EXCLUDED.leaves,
@@ -132,7 +168,8 @@ public struct CommunityHealthJob: AnalyticsJob {
     }
 
     /// Streaks, warnings and scores of the days just computed. The day before `days` (as stored)
-    /// seeds the streaks, so they run on across incremental runs.
+    /// seeds the streaks, so they run on across incremental runs. The last join and the last staff
+    /// event before each day's end (the warnings' "since") are running maxima over those events by day.
     private static func judge(
         days: ClosedRange<PostgresDate>, rules: CommunityHealthRules, context: JobContext,
         on connection: PostgresConnection
@@ -171,8 +208,33 @@ public struct CommunityHealthJob: AnalyticsJob {
                                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
                        whole AS (PARTITION BY p.community_id)
             ),
+            -- The groups' joins and their staff's events (owner or admin as their memberships stand) by the
+            -- first day to end after them (their local date, or the day before in an hour repeated after
+            -- midnight); earlier ones count on the first day.
+            marks AS (
+                SELECT t.community_id,
+                       greatest(t.day - (t.occurred_at < (t.day::timestamp AT TIME ZONE \(zone)))::integer,
+                                \(first)) AS day,
+                       max(t.occurred_at) FILTER (WHERE t.is_join) AS last_join,
+                       max(t.occurred_at) FILTER (WHERE NOT t.is_join) AS last_staff
+                FROM (SELECT e.community_id, e.occurred_at, true AS is_join,
+                             (e.occurred_at AT TIME ZONE \(zone))::date AS day
+                      FROM events e
+                      WHERE e.tenant_id = \(tenant) AND e.kind = 'join' AND e.community_id IS NOT NULL
+                        AND e.occurred_at < ((\(last) + 1)::timestamp AT TIME ZONE \(zone))
+                      UNION ALL
+                      SELECT e.community_id, e.occurred_at, false, (e.occurred_at AT TIME ZONE \(zone))::date
+                      FROM memberships m
+                      JOIN events e ON e.tenant_id = m.tenant_id AND e.member_id = m.member_id
+                                   AND e.community_id = m.community_id
+                      WHERE m.tenant_id = \(tenant) AND m.role IN ('owner', 'admin') AND m.status = 'active'
+                        AND e.occurred_at < ((\(last) + 1)::timestamp AT TIME ZONE \(zone))) t
+                GROUP BY 1, 2
+            ),
+            -- The fresh days, with the marks (mark) interleaved for the running maxima below.
             judged AS (
-                SELECT r.community_id, r.day, r.members, r.capacity, r.active_members, r.lurker_share, r.created_at,
+                SELECT r.community_id, r.day, false AS mark, r.members, r.capacity, r.active_members, r.lurker_share,
+                       r.created_at,
                        CASE WHEN NOT r.down THEN 0
                             WHEN r.last_steady IS NOT NULL THEN r.day - r.last_steady
                             ELSE coalesce(r.carried_decline, 0) + (r.day - r.first_fresh + 1) END AS decline_run,
@@ -183,12 +245,22 @@ public struct CommunityHealthJob: AnalyticsJob {
                            AND r.created_at < ((r.day - \(inBack))::timestamp AT TIME ZONE \(zone)) AS no_new_members,
                        NOT r.staff_active
                            AND r.created_at < ((r.day - \(staffBack))::timestamp AT TIME ZONE \(zone)) AS no_staff,
-                       ((r.day + 1)::timestamp AT TIME ZONE \(zone)) AS day_end
+                       NULL::timestamptz AS join_mark, NULL::timestamptz AS staff_mark
                 FROM runs r
                 WHERE r.fresh
+                UNION ALL
+                SELECT community_id, day, true, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                       last_join, last_staff
+                FROM marks
             ),
+            -- Each day with the last join and the last staff event before its end (a day's marks sort first).
             flagged AS (
-                SELECT j.*, j.decline_run >= \(Int32(rules.declineDays)) AS declining FROM judged j
+                SELECT l.*, l.decline_run >= \(Int32(rules.declineDays)) AS declining
+                FROM (SELECT j.*, max(j.join_mark) OVER upto AS last_join, max(j.staff_mark) OVER upto AS last_staff
+                      FROM judged j
+                      WINDOW upto AS (PARTITION BY j.community_id ORDER BY j.day, j.mark DESC
+                                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) l
+                WHERE NOT l.mark
             )
             UPDATE community_health_days h
             SET decline_days = f.decline_run,
@@ -204,26 +276,14 @@ public struct CommunityHealthJob: AnalyticsJob {
                     || CASE WHEN f.no_new_members THEN jsonb_build_array(jsonb_build_object(
                            'kind', 'no_new_members',
                            'message', format('no new members in the last %s days', \(Int32(rules.inflowDays))),
-                           'since', extract(epoch FROM coalesce(
-                               (SELECT max(e.occurred_at) FROM events e
-                                WHERE e.tenant_id = \(tenant) AND e.community_id = f.community_id AND e.kind = 'join'
-                                  AND e.occurred_at < f.day_end),
-                               f.created_at)),
+                           'since', extract(epoch FROM coalesce(f.last_join, f.created_at)),
                            'suggestion', 'recruit: share the join link or run a recruitment campaign'))
                        ELSE '[]'::jsonb END
                     || CASE WHEN f.no_staff THEN jsonb_build_array(jsonb_build_object(
                            'kind', 'no_staff_activity',
                            'message', format('the owner and admins have not been active in the group for %s days',
                                              \(Int32(rules.staffDays))),
-                           'since', extract(epoch FROM coalesce(
-                               (SELECT max(e.occurred_at)
-                                FROM memberships m
-                                JOIN events e ON e.tenant_id = m.tenant_id AND e.member_id = m.member_id
-                                             AND e.community_id = m.community_id
-                                WHERE m.tenant_id = \(tenant) AND m.community_id = f.community_id
-                                  AND m.role IN ('owner', 'admin') AND m.status = 'active'
-                                  AND e.occurred_at < f.day_end),
-                               f.created_at)),
+                           'since', extract(epoch FROM coalesce(f.last_staff, f.created_at)),
                            'suggestion',
                                'ask the owner or an admin to speak up, or make an active core member an admin'))
                        ELSE '[]'::jsonb END
