@@ -23,15 +23,8 @@ final class ChildProcess: @unchecked Sendable {
         }
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        try log.close()
+        defer { try? log.close() }
+        let process = try launch(executable, arguments, environment: environment, output: log, errors: log)
         self.name = name
         self.logFile = logFile
         self.process = process
@@ -96,14 +89,7 @@ func runCommand(
     }
     let output = try FileHandle(forWritingTo: outputFile)
     let errors = try FileHandle(forWritingTo: errorFile)
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.environment = environment
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
+    let process = try launch(executable, arguments, environment: environment, output: output, errors: errors)
     try output.close()
     try errors.close()
     let deadline = ContinuousClock.now.advanced(by: timeout)
@@ -120,4 +106,20 @@ func runCommand(
         status: process.terminationStatus,
         output: (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "",
         errors: (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "")
+}
+
+/// Starts `executable` with exactly `environment`, no input, and its output going to the given
+/// files (the child keeps its own copies of the descriptors; the caller may close its handles).
+private func launch(
+    _ executable: URL, _ arguments: [String], environment: [String: String], output: FileHandle, errors: FileHandle
+) throws -> Process {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.environment = environment
+    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+    return process
 }
