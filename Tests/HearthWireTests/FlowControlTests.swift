@@ -99,18 +99,34 @@ struct FlowControlTests {
         }
     }
 
-    @Test func aSlowServerHoldsBackTheClientsWrites() async throws {
+    /// How a client may be set up so that nothing but the window holds its requests: without a
+    /// retry policy, or with one that leaves the method out (as the file imports are left out),
+    /// since GRPCCore keeps every request of a retried call for a replay.
+    enum Unbuffered: CaseIterable, Sendable {
+        case noRetryPolicy
+        case methodLeftOutOfTheRetryPolicy
+
+        func transport(port: Int) -> WireClientTransport {
+            switch self {
+            case .noRetryPolicy:
+                WireClientTransport(endpoints: [.init(host: "127.0.0.1", port: port)], methodConfig: nil)
+            case .methodLeftOutOfTheRetryPolicy:
+                WireClientTransport(
+                    endpoints: [.init(host: "127.0.0.1", port: port)],
+                    methodConfig: WireClientTransport.retryWhenUnavailable, unretriedMethods: [FlowService.count])
+            }
+        }
+    }
+
+    @Test(arguments: Unbuffered.allCases)
+    func aSlowServerHoldsBackTheClientsWrites(_ setup: Unbuffered) async throws {
         let service = FlowService(progress: .init(serverMayRead: false))
         let server = WireServerTransport(port: 0)
         // The client's own count of messages written, in the same kind of counter.
         let client = FlowService.Progress(serverMayRead: false)
         try await withGRPCServer(transport: server, services: [service]) { _ in
             let port = try #require(await server.listeningPort())
-            // No retry policy: GRPCCore would buffer request messages itself for replays, and the
-            // counts below are of the transport's own window.
-            try await withGRPCClient(
-                transport: WireClientTransport(endpoints: [.init(host: "127.0.0.1", port: port)], methodConfig: nil)
-            ) { grpcClient in
+            try await withGRPCClient(transport: setup.transport(port: port)) { grpcClient in
                 let total = 300
                 let counted = try await withThrowingTaskGroup(of: String?.self) { group in
                     group.addTask {

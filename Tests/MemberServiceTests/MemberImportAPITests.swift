@@ -134,6 +134,63 @@ struct MemberImportAPITests {
         }
     }
 
+    /// A second file about members the first one created: new handles are added, a refusal is
+    /// recorded over a grant, a grant never overrides a refusal, and decisions equal to the ones on
+    /// record change nothing.
+    @Test func existingMembersGainHandlesAndOptOutWins() async throws {
+        try await MemberServiceHarness.with { harness in
+            try await harness.withClient(role: .operator) { client in
+                let first = try await MemberFileImport.run(
+                    file: try Self.write(
+                        "name,phone,consent_sms,consent_im\nAn,13800138000,yes,yes\nBo,13900139000,no,\nCe,13700137000,yes,\n"),
+                    client: client, dryRun: false, onRejected: Rejects().add)
+                #expect(first.inserted == 3)
+                let second = try await MemberFileImport.run(
+                    file: try Self.write(
+                        "phone,wechat,consent_sms,consent_im\n13800138000,wx_an,no,yes\n13900139000,,yes,\n13700137000,,yes,\n"
+                    ),
+                    client: client, dryRun: false, onRejected: Rejects().add)
+                #expect(second.inserted == 0)
+                #expect(second.updated == 1)  // An: a WeChat id and an SMS refusal
+                #expect(second.unchanged == 2)  // Bo keeps his refusal; Ce's grant is already on record
+
+                let rows = try await harness.pool.withTenant(harness.tenant) { connection in
+                    try await connection.query(
+                        """
+                        SELECT m.member_id::text, m.phone_e164,
+                               (SELECT string_agg(kind || ':' || value, ' ' ORDER BY kind) FROM member_identities i
+                                WHERE i.member_id = m.member_id),
+                               (SELECT string_agg(channel || '=' || granted, ' ' ORDER BY channel) FROM member_consents c
+                                WHERE c.member_id = m.member_id),
+                               (SELECT string_agg(channel || '=' || granted, ' ' ORDER BY channel, recorded_at) FROM consent_changes h
+                                WHERE h.member_id = m.member_id)
+                        FROM members m ORDER BY m.phone_e164 DESC
+                        """
+                    ).map { row in
+                        (
+                            id: try row.decode(String.self, at: 0), phone: try row.decode(String.self, at: 1),
+                            identities: try row.decode(String.self, at: 2), consents: try row.decode(String.self, at: 3),
+                            history: try row.decode(String.self, at: 4)
+                        )
+                    }
+                }
+                let phones = rows.map { $0.phone }
+                let identities = rows.map { $0.identities }
+                let consents = rows.map { $0.consents }
+                let history = rows.map { $0.history }
+                #expect(phones == ["+8613900139000", "+8613800138000", "+8613700137000"])
+                #expect(identities == ["phone:+8613900139000", "phone:+8613800138000 wechat:wx_an", "phone:+8613700137000"])
+                #expect(consents == ["sms=false", "im=true sms=false", "sms=true"])
+                #expect(history == ["sms=false", "im=true sms=true sms=false", "sms=true"])
+                // New members get time-ordered ids (UUID version 7) that follow the file's row order.
+                let anBoCe = [rows[1].id, rows[0].id, rows[2].id]
+                let versions = anBoCe.map { Array($0)[14] }
+                #expect(versions == ["7", "7", "7"])
+                #expect(anBoCe == anBoCe.sorted())
+            }
+        }
+    }
+
     @Test func headerWithoutHandleFailsBeforeCalling() async throws {
         try await MemberServiceHarness.with { harness in
             let file = try Self.write("name,province\nWang,Sichuan\n")

@@ -125,12 +125,23 @@ enum MemberImportSQL {
         WHERE s.member_id = d.member_id AND s.row_number > d.first_row AND s.reject_code IS NULL
         """
 
-    /// Refuses new members without a name, then gives the rest their ids.
+    /// Refuses new members without a name, then gives the rest their ids. The ids are time-ordered
+    /// (UUID version 7: the import's start in milliseconds, 40 random bits, then the row number), so
+    /// a million new members land at the end of the members key instead of all over it, and every
+    /// later check against that key finds its page already in memory.
     static let prepareNew = """
         UPDATE member_import SET reject_field = 'display_name', reject_code = 'name_missing',
             reject_reason = 'no member has this row''s phone or ids, and a new member needs a display name'
         WHERE member_id IS NULL AND reject_code IS NULL AND display_name IS NULL;
-        UPDATE member_import SET member_id = gen_random_uuid(), is_new = true
+        WITH start AS (
+            SELECT lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') AS millis,
+                   replace(gen_random_uuid()::text, '-', '') AS random
+        )
+        UPDATE member_import
+        SET member_id = (millis || '7' || substr(random, 1, 3) || '8' || substr(random, 4, 7)
+                         || lpad(to_hex(row_number), 8, '0'))::uuid,
+            is_new = true
+        FROM start
         WHERE member_id IS NULL AND reject_code IS NULL;
         """
 
@@ -179,32 +190,67 @@ enum MemberImportSQL {
         INSERT INTO member_import_changed SELECT member_id FROM changed ON CONFLICT DO NOTHING
         """
 
-    /// Registers every handle of the file's rows; the handles already held were matched above.
-    static let insertIdentities = """
+    /// The handles of a staged row, one row per handle it names.
+    private static let handlesOfRow = """
+        CROSS JOIN LATERAL (VALUES ('phone', s.phone), ('wechat', s.wechat), ('qq', s.qq), ('dingtalk', s.dingtalk))
+            AS h (kind, value)
+        """
+
+    /// Registers the handles of the new members. The matching above found none of them held, so
+    /// this is a plain insert; a handle someone registered since then fails it with a unique
+    /// violation, and the import is rolled back rather than left half-applied.
+    static let insertNewIdentities = """
+        INSERT INTO member_identities (tenant_id, kind, value, member_id)
+        SELECT $1, h.kind, h.value, s.member_id
+        FROM member_import s
+        \(handlesOfRow)
+        WHERE s.is_new AND s.reject_code IS NULL AND h.value IS NOT NULL
+        """
+
+    /// Adds the handles existing members do not hold yet (the ones they hold were matched above).
+    static let insertExistingIdentities = """
         WITH added AS (
             INSERT INTO member_identities (tenant_id, kind, value, member_id)
             SELECT $1, h.kind, h.value, s.member_id
             FROM member_import s
-            CROSS JOIN LATERAL (VALUES ('phone', s.phone), ('wechat', s.wechat), ('qq', s.qq), ('dingtalk', s.dingtalk))
-                AS h (kind, value)
-            WHERE s.reject_code IS NULL AND h.value IS NOT NULL
+            \(handlesOfRow)
+            WHERE NOT s.is_new AND s.reject_code IS NULL AND h.value IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM member_identities i
+                              WHERE i.tenant_id = $1 AND i.kind = h.kind AND i.value = h.value)
             ON CONFLICT DO NOTHING
             RETURNING member_id
         )
-        INSERT INTO member_import_changed
-        SELECT DISTINCT a.member_id FROM added a JOIN member_import s ON s.member_id = a.member_id AND NOT s.is_new
+        INSERT INTO member_import_changed SELECT DISTINCT member_id FROM added
         ON CONFLICT DO NOTHING
         """
 
-    /// Records the file's consent decisions. Opt-out wins: an import records a grant only where
-    /// the member has no decision yet, and never turns a refusal into a grant.
-    static let writeConsents = """
+    /// The consent decisions of a staged row, one row per channel it decides.
+    private static let consentsOfRow = """
+        CROSS JOIN LATERAL (VALUES ('sms', s.consent_sms), ('im', s.consent_im), ('phone', s.consent_phone))
+            AS c (channel, granted)
+        """
+
+    /// Records the new members' consent decisions: they have none yet, so nothing can conflict.
+    static let insertNewConsents = """
+        INSERT INTO member_consents (tenant_id, member_id, channel, granted, source)
+        SELECT $1, s.member_id, c.channel, c.granted, 'import'
+        FROM member_import s
+        \(consentsOfRow)
+        WHERE s.is_new AND s.reject_code IS NULL AND c.granted IS NOT NULL
+        """
+
+    /// Records existing members' consent decisions. Opt-out wins: an import records a grant only
+    /// where the member has no decision yet, and never turns a refusal into a grant; decisions
+    /// that would change nothing are left out before they reach the table.
+    static let writeExistingConsents = """
         WITH wanted AS (
-            SELECT s.member_id, c.channel, c.granted, s.is_new
+            SELECT s.member_id, c.channel, c.granted
             FROM member_import s
-            CROSS JOIN LATERAL (VALUES ('sms', s.consent_sms), ('im', s.consent_im), ('phone', s.consent_phone))
-                AS c (channel, granted)
-            WHERE s.reject_code IS NULL AND c.granted IS NOT NULL
+            \(consentsOfRow)
+            WHERE NOT s.is_new AND s.reject_code IS NULL AND c.granted IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM member_consents mc
+                              WHERE mc.tenant_id = $1 AND mc.member_id = s.member_id AND mc.channel = c.channel
+                                AND (NOT mc.granted OR mc.granted = c.granted))
         ), written AS (
             INSERT INTO member_consents (tenant_id, member_id, channel, granted, source)
             SELECT $1, member_id, channel, granted, 'import' FROM wanted
@@ -213,8 +259,7 @@ enum MemberImportSQL {
                 WHERE member_consents.granted AND NOT excluded.granted
             RETURNING member_id
         )
-        INSERT INTO member_import_changed
-        SELECT DISTINCT w.member_id FROM written w JOIN member_import s ON s.member_id = w.member_id AND NOT s.is_new
+        INSERT INTO member_import_changed SELECT DISTINCT member_id FROM written
         ON CONFLICT DO NOTHING
         """
 

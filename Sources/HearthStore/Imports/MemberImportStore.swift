@@ -81,11 +81,21 @@ public struct MemberImportStore: Sendable {
         try await run(MemberImportSQL.deadMembers)
         try await run(MemberImportSQL.sameMemberTwice)
         try await connection.executeScript(MemberImportSQL.prepareNew)
-        try await connection.query(
-            PostgresQuery(MemberImportSQL.insertNew, binds: tenantBind + [defaultSource.rawValue.postgresBind]))
-        try await run(MemberImportSQL.updateExisting)
-        try await run(MemberImportSQL.insertIdentities)
-        try await run(MemberImportSQL.writeConsents)
+        do {
+            try await connection.query(
+                PostgresQuery(MemberImportSQL.insertNew, binds: tenantBind + [defaultSource.rawValue.postgresBind]))
+            try await run(MemberImportSQL.updateExisting)
+            try await run(MemberImportSQL.insertNewIdentities)
+            try await run(MemberImportSQL.insertExistingIdentities)
+            try await run(MemberImportSQL.insertNewConsents)
+            try await run(MemberImportSQL.writeExistingConsents)
+        } catch let error as PostgresError where error.code == .uniqueViolation {
+            // The matching saw none of these phones or ids held; someone registered one since.
+            throw DomainError(
+                code: .aborted,
+                message: "a phone or id of the file was given to another member while the import ran; "
+                    + "nothing was imported: run the import again")
+        }
 
         var outcome = MemberImportOutcome()
         let counts = try await connection.query(PostgresQuery(MemberImportSQL.counts))

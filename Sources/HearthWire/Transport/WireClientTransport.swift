@@ -46,6 +46,8 @@ public final class WireClientTransport: ClientTransport {
     public let retryThrottle: RetryThrottle? = nil
     /// The configuration of every method: by default ``retryWhenUnavailable``.
     let methodConfig: MethodConfig?
+    /// Methods that get no `methodConfig`, so GRPCCore never buffers their requests for a replay.
+    let unretriedMethods: Set<MethodDescriptor>
     let maximumFrameSize: Int
     /// After this long without a frame from the server a PING is sent; a second silent interval
     /// closes the connection. `nil` turns keepalive off.
@@ -72,9 +74,11 @@ public final class WireClientTransport: ClientTransport {
     public init(
         endpoints: [Endpoint], maximumFrameSize: Int = WireFrame.defaultMaximumSize,
         keepalive: Duration? = .seconds(30), methodConfig: MethodConfig? = WireClientTransport.retryWhenUnavailable,
+        unretriedMethods: Set<MethodDescriptor> = WireClientTransport.fileImports,
         logger: Logger = Logger(label: "hearth.wire.client")
     ) {
         self.methodConfig = methodConfig
+        self.unretriedMethods = unretriedMethods
         self.keepalive = keepalive
         precondition(!endpoints.isEmpty, "a client needs at least one endpoint")
         self.endpoints = endpoints
@@ -97,7 +101,19 @@ public final class WireClientTransport: ClientTransport {
         if idle { shutdown.continuation.finish() }
     }
 
-    public func config(forMethod descriptor: MethodDescriptor) -> MethodConfig? { methodConfig }
+    /// Methods whose requests are a stream of any length: the file imports. GRPCCore retries a
+    /// call by replaying its requests, so it keeps every request of a retryable call until the call
+    /// ends, which for an import is the whole file in memory. These are never retried: an import
+    /// that loses its connection fails, and running it again is safe (a member import is one
+    /// transaction; events carry idempotency keys).
+    public static let fileImports: Set<MethodDescriptor> = [
+        Hearth_Member_V1_MemberService.Method.ImportMembers.descriptor,
+        Hearth_Member_V1_MemberService.Method.ImportEvents.descriptor,
+    ]
+
+    public func config(forMethod descriptor: MethodDescriptor) -> MethodConfig? {
+        unretriedMethods.contains(descriptor) ? nil : methodConfig
+    }
 
     public func withStream<T: Sendable>(
         descriptor: MethodDescriptor,
