@@ -54,38 +54,47 @@ enum MemberImportSQL {
 
     /// Finds the member each row names, in one pass over the handles' index: the first of its
     /// handles (phone, then the IM ids) that someone holds decides, and a row whose handles name
-    /// two different members is refused, since importing it would have to pick one.
+    /// two different members is refused, since importing it would have to pick one
+    /// (``explainIdentityConflicts`` then says which).
     static let match = """
         WITH hits AS (
-            SELECT s.row_number, 1 AS priority, 'phone' AS kind, s.phone AS value, i.member_id
+            SELECT s.row_number, 1 AS priority, i.member_id
             FROM member_import s JOIN member_identities i ON i.tenant_id = $1 AND i.kind = 'phone' AND i.value = s.phone
             WHERE s.reject_code IS NULL
             UNION ALL
-            SELECT s.row_number, 2, 'wechat', s.wechat, i.member_id
+            SELECT s.row_number, 2, i.member_id
             FROM member_import s JOIN member_identities i ON i.tenant_id = $1 AND i.kind = 'wechat' AND i.value = s.wechat
             WHERE s.reject_code IS NULL
             UNION ALL
-            SELECT s.row_number, 3, 'qq', s.qq, i.member_id
+            SELECT s.row_number, 3, i.member_id
             FROM member_import s JOIN member_identities i ON i.tenant_id = $1 AND i.kind = 'qq' AND i.value = s.qq
             WHERE s.reject_code IS NULL
             UNION ALL
-            SELECT s.row_number, 4, 'dingtalk', s.dingtalk, i.member_id
+            SELECT s.row_number, 4, i.member_id
             FROM member_import s JOIN member_identities i ON i.tenant_id = $1 AND i.kind = 'dingtalk' AND i.value = s.dingtalk
             WHERE s.reject_code IS NULL
         ), matched AS (
-            SELECT row_number,
-                   (array_agg(member_id ORDER BY priority))[1] AS member_id,
-                   count(DISTINCT member_id) AS members,
-                   string_agg(kind || ' ' || value || ' belongs to member ' || member_id, '; ' ORDER BY priority) AS holders
+            SELECT row_number, (array_agg(member_id ORDER BY priority))[1] AS member_id,
+                   count(DISTINCT member_id) AS members
             FROM hits GROUP BY row_number
         )
         UPDATE member_import s
         SET member_id = m.member_id,
             reject_field = CASE WHEN m.members > 1 THEN 'identities' END,
-            reject_code = CASE WHEN m.members > 1 THEN 'identity_conflict' END,
-            reject_reason = CASE WHEN m.members > 1 THEN 'the row names two members: ' || m.holders END
+            reject_code = CASE WHEN m.members > 1 THEN 'identity_conflict' END
         FROM matched m
         WHERE s.row_number = m.row_number
+        """
+
+    /// Says, for each row refused by ``match`` for naming two members, which handle belongs to whom.
+    static let explainIdentityConflicts = """
+        UPDATE member_import s
+        SET reject_reason = 'the row names two members: ' || (
+            SELECT string_agg(h.kind || ' ' || h.value || ' belongs to member ' || i.member_id, '; ' ORDER BY h.priority)
+            FROM (VALUES (1, 'phone', s.phone), (2, 'wechat', s.wechat), (3, 'qq', s.qq), (4, 'dingtalk', s.dingtalk))
+                AS h (priority, kind, value)
+            JOIN member_identities i ON i.tenant_id = $1 AND i.kind = h.kind AND i.value = h.value)
+        WHERE s.reject_code = 'identity_conflict'
         """
 
     /// Refuses a row matched by an IM id that brings a phone other than the member's own: an
@@ -166,8 +175,11 @@ enum MemberImportSQL {
                    coalesce(s.province, m.province) AS province,
                    coalesce(s.city, m.city) AS city,
                    coalesce(s.org_kind, m.org_kind) AS org_kind,
-                   m.tags || ARRAY(SELECT t FROM unnest(s.tags) AS t WHERE t <> ALL (m.tags)) AS tags,
-                   m.interests || ARRAY(SELECT t FROM unnest(s.interests) AS t WHERE t <> ALL (m.interests)) AS interests,
+                   CASE WHEN s.tags IS NULL THEN m.tags
+                        ELSE m.tags || ARRAY(SELECT t FROM unnest(s.tags) AS t WHERE t <> ALL (m.tags)) END AS tags,
+                   CASE WHEN s.interests IS NULL THEN m.interests
+                        ELSE m.interests || ARRAY(SELECT t FROM unnest(s.interests) AS t WHERE t <> ALL (m.interests))
+                   END AS interests,
                    coalesce(s.source_channel, m.source_channel) AS source_channel,
                    coalesce(s.vip_tier, m.vip_tier) AS vip_tier,
                    coalesce(s.lifecycle_stage, m.lifecycle_stage) AS lifecycle_stage

@@ -60,8 +60,9 @@ public struct MemberImportStore: Sendable {
         onRejected: ([ImportRejection]) async throws -> Void
     ) async throws -> MemberImportOutcome {
         // Each statement works on the whole file: a million rows take longer than the 30 seconds
-        // an ordinary call may.
-        try await connection.executeScript("SET LOCAL statement_timeout = '30min'")
+        // an ordinary call may, and their joins and sorts stay in memory with more than the
+        // default 4 MB (a million staged rows spill to disk several times over without it).
+        try await connection.executeScript("SET LOCAL statement_timeout = '30min'; SET LOCAL work_mem = '128MB'")
         try await connection.executeScript(MemberImportSQL.createStaging)
         try await connection.copyIn(MemberImportSQL.copyColumns) { writer in
             try await feed { row in try await Self.write(row, to: writer) }
@@ -75,6 +76,7 @@ public struct MemberImportStore: Sendable {
             try await run(MemberImportSQL.duplicateInFile(column))
         }
         try await run(MemberImportSQL.match)
+        try await run(MemberImportSQL.explainIdentityConflicts)
         // The matches changed most rows: fresh statistics keep the joins below hash joins.
         try await connection.executeScript("ANALYZE member_import")
         try await run(MemberImportSQL.phoneConflict)
