@@ -142,7 +142,8 @@ struct MemberImportAPITests {
             try await harness.withClient(role: .operator) { client in
                 let first = try await MemberFileImport.run(
                     file: try Self.write(
-                        "name,phone,consent_sms,consent_im\nAn,13800138000,yes,yes\nBo,13900139000,no,\nCe,13700137000,yes,\n"),
+                        "name,phone,consent_sms,consent_im\nAn,13800138000,yes,yes\nBo,13900139000,no,\nCe,13700137000,yes,\n"
+                    ),
                     client: client, dryRun: false, onRejected: Rejects().add)
                 #expect(first.inserted == 3)
                 let second = try await MemberFileImport.run(
@@ -169,7 +170,8 @@ struct MemberImportAPITests {
                     ).map { row in
                         (
                             id: try row.decode(String.self, at: 0), phone: try row.decode(String.self, at: 1),
-                            identities: try row.decode(String.self, at: 2), consents: try row.decode(String.self, at: 3),
+                            identities: try row.decode(String.self, at: 2),
+                            consents: try row.decode(String.self, at: 3),
                             history: try row.decode(String.self, at: 4)
                         )
                     }
@@ -179,13 +181,16 @@ struct MemberImportAPITests {
                 let consents = rows.map { $0.consents }
                 let history = rows.map { $0.history }
                 #expect(phones == ["+8613900139000", "+8613800138000", "+8613700137000"])
-                #expect(identities == ["phone:+8613900139000", "phone:+8613800138000 wechat:wx_an", "phone:+8613700137000"])
+                #expect(
+                    identities == ["phone:+8613900139000", "phone:+8613800138000 wechat:wx_an", "phone:+8613700137000"])
                 #expect(consents == ["sms=false", "im=true sms=false", "sms=true"])
                 #expect(history == ["sms=false", "im=true sms=true sms=false", "sms=true"])
                 // New members get time-ordered ids (UUID version 7) that follow the file's row order.
                 let anBoCe = [rows[1].id, rows[0].id, rows[2].id]
                 let versions = anBoCe.map { Array($0)[14] }
+                let inFileOrder = anBoCe.sorted()
                 #expect(versions == ["7", "7", "7"])
+                #expect(anBoCe == inFileOrder)
                 #expect(anBoCe == anBoCe.sorted())
             }
         }
