@@ -131,7 +131,8 @@ struct ScoresJobTests {
             ])
             try await harness.memberJobMerge(m("merged"), into: m("survivor"))
 
-            try await harness.run(ScoresJob(), now: second, lastSuccess: first)
+            // Two members a transaction: the chunks' boundaries must not lose or repeat anyone.
+            try await harness.run(ScoresJob(chunkSize: 2), now: second, lastSuccess: first)
             let incremental = try await harness.memberJobContributions()
             let incrementalScores = try await harness.memberJobScores()
             #expect(incremental["\(m("future"))/check_in"]?.count == 1)

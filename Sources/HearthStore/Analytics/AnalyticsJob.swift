@@ -11,7 +11,9 @@ public protocol AnalyticsJob: Sendable {
     /// The schedule a tenant starts with: five cron fields in the tenant's time zone.
     var defaultCron: String { get }
     /// Runs for `context.tenant` inside one transaction on `connection` (the tenant is set for
-    /// row-level security) and returns how many rows it wrote. Re-running with the same data gives
+    /// row-level security) and returns how many rows it wrote; a job that writes a row per member
+    /// may commit in chunks (``PostgresConnection/commitAndContinue(tenant:)``) so that it never
+    /// holds every member's lock at once. Re-running with the same data gives
     /// the same result; with `context.lastSuccess` a job may look only at what changed since then.
     func run(_ context: JobContext, on connection: PostgresConnection) async throws -> Int64
 }

@@ -29,7 +29,11 @@ public struct ScoresJob: AnalyticsJob {
     /// How far before the last run an incremental run still looks for recorded events.
     static let ingestOverlap: TimeInterval = 3_600
 
-    public init() {}
+    /// Members whose scores are written per transaction. Event ingest locks the members it records
+    /// for, so it waits for the chunk in hand (about a second), never for the whole run.
+    let chunkSize: Int
+
+    public init(chunkSize: Int = 20_000) { self.chunkSize = max(1, chunkSize) }
 
     public func run(_ context: JobContext, on connection: PostgresConnection) async throws -> Int64 {
         let tuning = try await MemberJobSettings.resolve(
@@ -80,8 +84,11 @@ public struct ScoresJob: AnalyticsJob {
 
     /// Sets every member's points and score as of now: from their events (all members, or those in
     /// `score_changed_members` when `onlyChanged`), else their stored points decayed to now; 0 for
-    /// members left without scored events. Only rows whose values change are written. Rows are
-    /// locked in id order first, as event ingest locks them, so the two never deadlock.
+    /// members left without scored events. The new values are computed first, without locks, for
+    /// the members whose values change; they are then written ``chunkSize`` members per
+    /// transaction, each chunk locking its rows in id order, as event ingest does, so the two
+    /// never deadlock. A run that fails part-way leaves the chunks it wrote: each member's points,
+    /// score and `engagement_points_at` are written together, and the next run goes on from there.
     private func writeScores(
         onlyChanged: Bool, weights: EngagementWeights, context: JobContext, on connection: PostgresConnection
     ) async throws -> Int64 {
@@ -100,43 +107,70 @@ public struct ScoresJob: AnalyticsJob {
             ? "CASE WHEN ch.member_id IS NOT NULL THEN coalesce(s.points, 0) ELSE coalesce(\(decayed), 0) END"
             : "coalesce(s.points, 0)"
         let orChanged = onlyChanged ? "OR ch.member_id IS NOT NULL" : ""
-        return Int64(
-            try await connection.query(
+        // A run that failed on this connection may have left its table behind.
+        try await connection.query("DROP TABLE IF EXISTS pg_temp.score_targets")
+        try await connection.query(
+            "CREATE TEMP TABLE score_targets (member_id uuid PRIMARY KEY, points float8 NOT NULL)")
+        try await connection.query(
+            """
+            WITH totals AS (
+                SELECT e.member_id,
+                       sum(w.points * exp(-(\(lambda)::float8)
+                                          * (\(now)::float8 - extract(epoch FROM e.occurred_at)::float8))) AS points
+                FROM events e
+                JOIN unnest(\(kindNames)::text[], \(kindPoints)::float8[]) AS w (kind, points) ON w.kind = e.kind
+                \(unescaped: changedJoin)
+                WHERE e.tenant_id = \(tenant) AND e.member_id IS NOT NULL AND e.occurred_at <= \(context.now)
+                GROUP BY e.member_id
+            ),
+            target AS (
+                SELECT m.member_id, \(unescaped: points) AS points,
+                       m.engagement_points AS stored_points, m.engagement_score AS stored_score
+                FROM members m
+                LEFT JOIN totals s ON s.member_id = m.member_id
+                \(unescaped: changedLeftJoin)
+                WHERE m.tenant_id = \(tenant)
+                  AND (s.member_id IS NOT NULL OR m.engagement_points <> 0 OR m.engagement_score <> 0
+                       \(unescaped: orChanged))
+            )
+            INSERT INTO score_targets (member_id, points)
+            SELECT member_id, points FROM target
+            WHERE (stored_points, stored_score)
+                  IS DISTINCT FROM (points, 100 * (1 - exp(-points / \(weights.saturation)::float8)))
+            """)
+        try await connection.query("ANALYZE score_targets")
+        var written: Int64 = 0
+        var after = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+        while true {
+            let bound = try await connection.query(
                 """
-                WITH totals AS (
-                    SELECT e.member_id,
-                           sum(w.points * exp(-(\(lambda)::float8)
-                                              * (\(now)::float8 - extract(epoch FROM e.occurred_at)::float8))) AS points
-                    FROM events e
-                    JOIN unnest(\(kindNames)::text[], \(kindPoints)::float8[]) AS w (kind, points) ON w.kind = e.kind
-                    \(unescaped: changedJoin)
-                    WHERE e.tenant_id = \(tenant) AND e.member_id IS NOT NULL AND e.occurred_at <= \(context.now)
-                    GROUP BY e.member_id
-                ),
-                target AS (
-                    SELECT m.member_id, \(unescaped: points) AS points
-                    FROM members m
-                    LEFT JOIN totals s ON s.member_id = m.member_id
-                    \(unescaped: changedLeftJoin)
-                    WHERE m.tenant_id = \(tenant)
-                      AND (s.member_id IS NOT NULL OR m.engagement_points <> 0 OR m.engagement_score <> 0
-                           \(unescaped: orChanged))
-                ),
-                locked AS (
-                    SELECT t.member_id, t.points FROM members m JOIN target t ON t.member_id = m.member_id
-                    WHERE m.tenant_id = \(tenant)
-                      AND (m.engagement_points, m.engagement_score)
-                          IS DISTINCT FROM (t.points, 100 * (1 - exp(-t.points / \(weights.saturation)::float8)))
-                    ORDER BY m.member_id
-                    FOR NO KEY UPDATE OF m
-                )
-                UPDATE members m
-                SET engagement_score = 100 * (1 - exp(-l.points / \(weights.saturation)::float8)),
-                    engagement_points = l.points, engagement_points_at = \(context.now)
-                FROM locked l
-                WHERE m.tenant_id = \(tenant) AND m.member_id = l.member_id
-                """
-            ).affectedRows)
+                SELECT member_id FROM (
+                    SELECT member_id FROM score_targets WHERE member_id > \(after)
+                    ORDER BY member_id LIMIT \(chunkSize)) chunk
+                ORDER BY member_id DESC LIMIT 1
+                """)
+            guard let last = try bound.first?.decode(UUID.self, at: 0) else { break }
+            written += Int64(
+                try await connection.query(
+                    """
+                    WITH locked AS (
+                        SELECT t.member_id, t.points FROM members m JOIN score_targets t ON t.member_id = m.member_id
+                        WHERE m.tenant_id = \(tenant) AND t.member_id > \(after) AND t.member_id <= \(last)
+                        ORDER BY m.member_id
+                        FOR NO KEY UPDATE OF m
+                    )
+                    UPDATE members m
+                    SET engagement_score = 100 * (1 - exp(-l.points / \(weights.saturation)::float8)),
+                        engagement_points = l.points, engagement_points_at = \(context.now)
+                    FROM locked l
+                    WHERE m.tenant_id = \(tenant) AND m.member_id = l.member_id
+                    """
+                ).affectedRows)
+            after = last
+            try await connection.commitAndContinue(tenant: context.tenant)
+        }
+        try await connection.query("DROP TABLE score_targets")
+        return written
     }
 
     /// The day's `engagement` snapshot (a later run the same day, in the tenant's time zone,
