@@ -150,12 +150,15 @@ public struct ScoresJob: AnalyticsJob {
                 ORDER BY member_id DESC LIMIT 1
                 """)
             guard let last = try bound.first?.decode(UUID.self, at: 0) else { break }
+            // The chunk's range is given for members too: joined by id alone, the planner would
+            // read the whole members table for each chunk.
             written += Int64(
                 try await connection.query(
                     """
                     WITH locked AS (
                         SELECT t.member_id, t.points FROM members m JOIN score_targets t ON t.member_id = m.member_id
-                        WHERE m.tenant_id = \(tenant) AND t.member_id > \(after) AND t.member_id <= \(last)
+                        WHERE m.tenant_id = \(tenant) AND m.member_id > \(after) AND m.member_id <= \(last)
+                          AND t.member_id > \(after) AND t.member_id <= \(last)
                         ORDER BY m.member_id
                         FOR NO KEY UPDATE OF m
                     )
@@ -163,7 +166,8 @@ public struct ScoresJob: AnalyticsJob {
                     SET engagement_score = 100 * (1 - exp(-l.points / \(weights.saturation)::float8)),
                         engagement_points = l.points, engagement_points_at = \(context.now)
                     FROM locked l
-                    WHERE m.tenant_id = \(tenant) AND m.member_id = l.member_id
+                    WHERE m.tenant_id = \(tenant) AND m.member_id > \(after) AND m.member_id <= \(last)
+                      AND m.member_id = l.member_id
                     """
                 ).affectedRows)
             after = last
