@@ -15,6 +15,11 @@ struct OutputOptions: ParsableArguments {
 
     /// Prints key/value facts in the chosen format.
     func print(facts: KeyValuePairs<String, String>) throws {
+        try print(facts: facts.map { (key: $0.key, value: $0.value) })
+    }
+
+    /// Prints key/value facts in the chosen format, in the order given (JSON sorts its keys).
+    func print(facts: [(key: String, value: String)]) throws {
         switch output {
         case .table:
             let width = facts.map(\.key.count).max() ?? 0
@@ -23,7 +28,7 @@ struct OutputOptions: ParsableArguments {
             }
         case .json:
             let object = Dictionary(facts.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
+            let data = try JSONSerialization.data(withJSONObject: object, options: jsonWritingOptions)
             Swift.print(String(decoding: data, as: UTF8.self))
         case .csv:
             Swift.print(facts.map { csvField($0.key) }.joined(separator: ","))
@@ -56,7 +61,7 @@ extension OutputOptions {
             let objects = rows.map { row in
                 Dictionary(zip(columns, row).map { ($0, $1) }, uniquingKeysWith: { $1 })
             }
-            let data = try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .prettyPrinted])
+            let data = try JSONSerialization.data(withJSONObject: objects, options: jsonWritingOptions)
             Swift.print(String(decoding: data, as: UTF8.self))
         case .csv:
             Swift.print(columns.map(csvField).joined(separator: ","))
@@ -79,6 +84,10 @@ func displayWidth(_ text: String) -> Int {
         }
     }
 }
+
+/// JSON as people and scripts read it: sorted keys, indented, paths written as they are (`/tmp/x`,
+/// not `\/tmp\/x`).
+let jsonWritingOptions: JSONSerialization.WritingOptions = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
 
 func csvField(_ text: String) -> String {
     guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }

@@ -21,7 +21,8 @@ struct StreamPrinter {
             Swift.print(row.map(csvField).joined(separator: ","))
         case .json:
             let object = Dictionary(zip(columns, row).map { ($0, $1) }, uniquingKeysWith: { $1 })
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            let data = try JSONSerialization.data(
+                withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
             Swift.print((printed == 0 ? "[\n  " : ",\n  ") + String(decoding: data, as: UTF8.self), terminator: "")
         case .table:
             pending.append(row)

@@ -78,6 +78,18 @@ final class EndToEndStack: @unchecked Sendable {
         return stack
     }
 
+    /// Starts a stack, runs `body` with it and stops it, keeping the logs when `body` failed.
+    static func with(_ body: (EndToEndStack) async throws -> Void) async throws {
+        let stack = try await start()
+        do {
+            try await body(stack)
+        } catch {
+            await stack.stop(keepLogs: true)
+            throw error
+        }
+        await stack.stop(keepLogs: false)
+    }
+
     /// Where `swift build` put the executables.
     private static func binaryFolder() throws -> URL {
         if let folder = ProcessInfo.processInfo.environment["HEARTH_BIN_DIR"], !folder.isEmpty {

@@ -10,23 +10,20 @@ import Testing
 /// Hearth as an operator's company runs it: the three service executables against their own
 /// PostgreSQL, driven only through the `hearth` executable. The demo scenario is loaded and its
 /// campaign report checked against the database; PostgreSQL restarts under a stream of writes and
-/// none that was acknowledged is lost; SIGTERM lets a long import in flight finish.
+/// none that was acknowledged is lost; SIGTERM lets a long import in flight finish. The
+/// member-service commands are walked through as an operator types them in
+/// `MemberCommandLineTests.swift`.
 @Suite("End to end: the real executables", .serialized, .timeLimit(.minutes(15)))
 struct EndToEndTests {
     @Test func theDemoRunsOnTheRealProcessesThroughADatabaseRestartAndADrain() async throws {
-        let stack = try await EndToEndStack.start()
-        do {
+        try await EndToEndStack.with { stack in
             try await operatorSetsUpATenant(stack)
             try await demoLoadsAndItsReportMatchesTheDatabase(stack)
             try await operationsEndpointsAnswer(stack)
             try await acknowledgedWritesSurviveADatabaseRestart(stack)
             try await sigtermLetsAnImportInFlightFinish(stack)
             try await theOtherServicesStopCleanlyAndEverySendIsLoggedOnce(stack)
-        } catch {
-            await stack.stop(keepLogs: true)
-            throw error
         }
-        await stack.stop(keepLogs: false)
     }
 
     /// `hearth tenants create`, `hearth token issue`, and two agents for the demo's call list (as

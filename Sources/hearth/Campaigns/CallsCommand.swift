@@ -10,9 +10,9 @@ struct CallsCommand: AsyncParsableCommand {
         commandName: "calls",
         abstract: "Recruitment call lists: build them, split among agents, and record each call's outcome.",
         discussion: """
-            `build` takes a recruitment campaign's segment, leaves out members already active in its community, gone,
-            without a phone or without consent to phone calls, and deals the rest round robin to the agents. Agents
-            (tokens with the agent role and their operator id) see and record only their own entries. An entry
+            `build` takes a recruitment campaign's segment, leaves out members already active in its community, gone, \
+            without a phone or without consent to phone calls, and deals the rest round robin to the agents. Agents \
+            (tokens with the agent role and their operator id) see and record only their own entries. An entry \
             starts pending; joined is final.
             """,
         subcommands: [

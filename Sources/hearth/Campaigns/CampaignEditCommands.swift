@@ -11,8 +11,8 @@ struct UpdateCampaignCommand: AsyncParsableCommand {
         commandName: "update",
         abstract: "Change a campaign's name, goal, messages or period end (anything but its kind while a draft).",
         discussion: """
-            Only the options given change. --message replaces all messages (repeat it for each, in the syntax of
-            `create`). Once a campaign is scheduled, occurrences that have not started and sent nothing yet take the
+            Only the options given change. --message replaces all messages (repeat it for each, in the syntax of \
+            `create`). Once a campaign is scheduled, occurrences that have not started and sent nothing yet take the \
             new messages and period end; those past a shortened end are cancelled.
             """)
 

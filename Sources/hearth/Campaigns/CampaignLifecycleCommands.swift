@@ -11,8 +11,8 @@ struct ScheduleCampaignCommand: AsyncParsableCommand {
         commandName: "schedule",
         abstract: "Plan a draft's occurrences (draft → scheduled); nothing is sent until `launch`.",
         discussion: """
-            Needs a schedule, channels and messages, and for a recurring schedule a period (--from/--until at
-            create). Prints how many occurrences were planned and the first few. As JSON or CSV: one row per
+            Needs a schedule, channels and messages, and for a recurring schedule a period (--from/--until at \
+            create). Prints how many occurrences were planned and the first few. As JSON or CSV: one row per \
             upcoming occurrence.
             """)
 

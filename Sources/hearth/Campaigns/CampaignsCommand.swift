@@ -11,10 +11,10 @@ struct CampaignsCommand: AsyncParsableCommand {
         commandName: "campaigns",
         abstract: "Create, schedule and run campaigns, and see their occurrences and deliveries.",
         discussion: """
-            A campaign moves draft → scheduled → running ⇄ paused → completed | cancelled: `create` writes a draft,
-            `schedule` plans its occurrences, `launch` starts sending, `pause` stops new sends at once and `resume`
-            goes on without catching up what passed meanwhile. Times print in the schedule's time zone, or in UTC
-            when the schedule uses the tenant's. The service is found at $HEARTH_CAMPAIGN_ADDR (default
+            A campaign moves draft → scheduled → running ⇄ paused → completed | cancelled: `create` writes a draft, \
+            `schedule` plans its occurrences, `launch` starts sending, `pause` stops new sends at once and `resume` \
+            goes on without catching up what passed meanwhile. Times print in the schedule's time zone, or in UTC \
+            when the schedule uses the tenant's. The service is found at $HEARTH_CAMPAIGN_ADDR (default \
             127.0.0.1:7102).
             """,
         subcommands: [
@@ -163,7 +163,7 @@ struct ShowCampaignCommand: AsyncParsableCommand {
         commandName: "show", abstract: "Show a campaign with its messages and occurrences.",
         discussion: """
             As a table: the campaign, its messages (in the syntax `create` takes) and its occurrences. As JSON or CSV:
-            one row per occurrence, the campaign's columns repeated (one row with empty occurrence columns when
+            one row per occurrence, the campaign's columns repeated (one row with empty occurrence columns when \
             there is none yet).
             """)
 
@@ -250,8 +250,8 @@ struct DeliveryStatsCommand: AsyncParsableCommand {
         commandName: "stats",
         abstract: "Count a campaign's deliveries by status, and the suppressed ones by reason.",
         discussion: """
-            Live counts of the delivery outbox: pending (recorded, not sent yet), claimed (a sender is sending),
-            sent, failed (permanently) and suppressed (not sent on purpose: no_consent, quiet_hours, frequency_cap,
+            Live counts of the delivery outbox: pending (recorded, not sent yet), claimed (a sender is sending), \
+            sent, failed (permanently) and suppressed (not sent on purpose: no_consent, quiet_hours, frequency_cap, \
             member_deleted, no_address, campaign_stopped, membership_banned).
             """)
 

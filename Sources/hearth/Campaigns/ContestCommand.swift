@@ -10,11 +10,11 @@ struct ContestCommand: AsyncParsableCommand {
         commandName: "contest",
         abstract: "Run a contest: members' entries, their votes or the judges' scores, and the winners.",
         discussion: """
-            A contest's rules come with `hearth campaigns create --kind contest --contest-scoring votes|judges
-            --contest-winners N [--entries-close …] [--voting-close …] [--votes-per-member N]`. Members enter
-            while the campaign runs and entries are open (one entry each); with votes, members vote until voting
-            closes (one vote per entry, never their own); with judges, operators score entries 0 to 100 (a new
-            score replaces the judge's earlier one) and entries rank by the average. Entries rank highest first;
+            A contest's rules come with `hearth campaigns create --kind contest --contest-scoring votes|judges \
+            --contest-winners N [--entries-close …] [--voting-close …] [--votes-per-member N]`. Members enter \
+            while the campaign runs and entries are open (one entry each); with votes, members vote until voting \
+            closes (one vote per entry, never their own); with judges, operators score entries 0 to 100 (a new \
+            score replaces the judge's earlier one) and entries rank by the average. Entries rank highest first; \
             ties go to the earlier entry. `winners` records the winners once the ranking is final.
             """,
         subcommands: [
@@ -186,8 +186,8 @@ struct DeclareContestWinnersCommand: AsyncParsableCommand {
         commandName: "winners",
         abstract: "Declare a contest's winners once its ranking is final, and print them.",
         discussion: """
-            The ranking is final when voting closes (votes) or entries close (judges), or when the campaign
-            completed. The winners are recorded once; running this again prints the same winners. Only entries
+            The ranking is final when voting closes (votes) or entries close (judges), or when the campaign \
+            completed. The winners are recorded once; running this again prints the same winners. Only entries \
             with a vote (or a judge's score) can win.
             """)
 

@@ -11,11 +11,11 @@ struct ConversionsCommand: AsyncParsableCommand {
         commandName: "conversions",
         abstract: "Record, refund and list orders credited to campaigns.",
         discussion: """
-            An order counts once per order id: recording it again (a retried shop webhook) prints the stored
-            conversion, marked duplicate, whatever else changed. It is credited to the campaign its --code names (a
-            campaign id or a join link's token; a code naming no campaign is refused), else to the campaign of the
-            member's latest message sent within --window before the order (default 7d, at most 90d), else to none.
-            A refunded order stays on record but no longer counts as revenue. Amounts are in yuan; times print in
+            An order counts once per order id: recording it again (a retried shop webhook) prints the stored \
+            conversion, marked duplicate, whatever else changed. It is credited to the campaign its --code names (a \
+            campaign id or a join link's token; a code naming no campaign is refused), else to the campaign of the \
+            member's latest message sent within --window before the order (default 7d, at most 90d), else to none. \
+            A refunded order stays on record but no longer counts as revenue. Amounts are in yuan; times print in \
             --time-zone, or in UTC.
             """,
         subcommands: [RecordConversionCommand.self, RefundConversionCommand.self, ListConversionsCommand.self])

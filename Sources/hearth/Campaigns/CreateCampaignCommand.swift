@@ -14,8 +14,8 @@ struct CreateCampaignCommand: AsyncParsableCommand {
               --weekly thu[,fri] --at 19:00         every Thursday (and Friday) at 19:00
               --monthly 1,15|last --at 10:00        those days of every month (the 31st falls on a shorter month's last day)
               --cron 'M H DOM MON DOW'              five cron fields, e.g. '0 10 * * 1-5' (weekdays at 10:00)
-            with --duration (how long each occurrence's live phase lasts: 2h, 90m, 1d) and --time-zone (an IANA
-            name; default: the tenant's). Instants without an offset (2026-05-01T20:00, 2026-05-01) are read in
+            with --duration (how long each occurrence's live phase lasts: 2h, 90m, 1d) and --time-zone (an IANA \
+            name; default: the tenant's). Instants without an offset (2026-05-01T20:00, 2026-05-01) are read in \
             --time-zone. A recurring schedule needs a period (--from and --until) before `hearth campaigns schedule`.
 
             Messages: --message 'PHASE@TIMING: TEXT', once per message.
@@ -26,7 +26,7 @@ struct CreateCampaignCommand: AsyncParsableCommand {
                       18:00; 18:00 alone says the same), +1d09:00 (the next day at 09:00)
               TEXT    everything after the colon that ends the timing; {{display_name}} and {{invite_link}} are
                       filled in per member; @PATH reads the text from a file
-            Announcements and warm-ups go out before the start, the live message at or after it, the review after
+            Announcements and warm-ups go out before the start, the live message at or after it, the review after \
             the end. Each message goes out on all the campaign's channels.
 
             Example: a members-only price every Thursday at 20:00, announced the day before:

@@ -10,8 +10,8 @@ struct DeliveryListCommand: AsyncParsableCommand {
         commandName: "list",
         abstract: "List the deliveries of a campaign or a member, newest first, with status and suppression reason.",
         discussion: """
-            Give --campaign, --member or both. A pending delivery may be held back (held_until, hold: quiet_hours,
-            platform_cap, retry_later): it is sent later, never dropped. Filters take one value or several separated
+            Give --campaign, --member or both. A pending delivery may be held back (held_until, hold: quiet_hours, \
+            platform_cap, retry_later): it is sent later, never dropped. Filters take one value or several separated \
             by commas, and may be repeated:
               --status   pending, claimed, sent, failed, suppressed
               --reason   no_consent, quiet_hours, frequency_cap, member_deleted, no_address, campaign_stopped,

@@ -10,9 +10,9 @@ struct InviteLinkCommand: AsyncParsableCommand {
         commandName: "invite-link",
         abstract: "Create an invite link / QR payload into a campaign's community, attributed to the campaign.",
         discussion: """
-            The link routes each newcomer to the first group of the community's family with room. It expires at
-            the end of the campaign's period unless --expires says otherwise. The url is empty unless
-            campaign-service has HEARTH_PUBLIC_BASE_URL; put qr_payload in the QR code either way. The token is shown
+            The link routes each newcomer to the first group of the community's family with room. It expires at \
+            the end of the campaign's period unless --expires says otherwise. The url is empty unless \
+            campaign-service has HEARTH_PUBLIC_BASE_URL; put qr_payload in the QR code either way. The token is shown \
             once.
             """)
 

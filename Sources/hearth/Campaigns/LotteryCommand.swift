@@ -12,7 +12,7 @@ struct LotteryCommand: AsyncParsableCommand {
         commandName: "lottery",
         abstract: "Run a lottery anyone can audit: commit a seed, take entries, draw, reveal, verify.",
         discussion: """
-            A lottery campaign (`hearth campaigns create NAME --kind lottery --lottery-closes TIME --winners N
+            A lottery campaign (`hearth campaigns create NAME --kind lottery --lottery-closes TIME --winners N \
             --prize TEXT`) draws its winners from a secret seed and the list of entries (algorithm hearth-lottery-v1):
               commit   before entries close: the service picks a random seed and publishes its SHA-256
               enter    while the campaign is running and entries are open: one entry per member, numbered 1…n
@@ -20,7 +20,7 @@ struct LotteryCommand: AsyncParsableCommand {
               reveal   after the draw: the seed is published
               verify   anyone re-checks the seed against its hash, the entry list against its digest, and the
                        winners, recomputed on this machine
-            `show` prints the public state (the seed only once revealed), `entries` the canonical entry list.
+            `show` prints the public state (the seed only once revealed), `entries` the canonical entry list. \
             Repeating commit, enter, draw or reveal shows the first result again; it never draws twice.
             """,
         subcommands: [
@@ -134,7 +134,7 @@ struct DrawLotteryCommand: AsyncParsableCommand {
         commandName: "draw",
         abstract: "Draw the winners once entries have closed.",
         discussion: """
-            Needs a seed committed before entries closed (otherwise the draw could not be audited). Drawing again
+            Needs a seed committed before entries closed (otherwise the draw could not be audited). Drawing again \
             prints the same winners.
             """)
 
@@ -230,14 +230,14 @@ struct VerifyLotteryCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Re-check a drawn and revealed lottery; exits 1 when any check fails.",
         discussion: """
-            By default the draw is recomputed here, on this machine, from what the service publishes (the lottery's
+            By default the draw is recomputed here, on this machine, from what the service publishes (the lottery's \
             state, every page of its entry list and the campaign's lottery rules), with HearthDomain's LotteryDraw:
               seed matches commitment          SHA-256 of the revealed seed equals the published seed hash
               seed committed before close      the commitment predates the close of entries
               entry list is canonical          entries numbered 1…n, as many as the lottery counts
               entries match digest             SHA-256 of the canonical entry list equals the entries digest
               winners match                    the winners recomputed from seed and entries are the published ones
-            The service's own recomputation (VerifyLottery) is printed below them for comparison and must agree.
+            The service's own recomputation (VerifyLottery) is printed below them for comparison and must agree. \
             With --server only the service's answer is printed and checked: quicker, but it trusts the service.
             """)
 

@@ -11,7 +11,7 @@ struct OffersCommand: AsyncParsableCommand {
         commandName: "offers",
         abstract: "A campaign's member-exclusive prices per SKU.",
         discussion: """
-            Every offer keeps floor <= exclusive < site lowest: cheaper than anywhere on the site, never below cost.
+            Every offer keeps floor <= exclusive < site lowest: cheaper than anywhere on the site, never below cost. \
             A price that breaks the guard is refused with the rule it breaks. Prices are in yuan, e.g. 199.00.
             """,
         subcommands: [CreateOfferCommand.self, ListOffersCommand.self, UpdateOfferCommand.self])

@@ -9,10 +9,10 @@ struct ReferralsCommand: AsyncParsableCommand {
         commandName: "referrals",
         abstract: "Hand out referral codes, record who came with one, and draw the fission tree.",
         discussion: """
-            A member has one code per referral campaign (`code` gives the same one every time). A newcomer who comes
-            with a code joins the campaign's tree under the code's owner (`record`), and every referrer above them
-            up to the campaign's deepest rewarded level earns that level's reward (`create --referral-reward`).
-            A member joins a campaign's tree once; their own code, or the code of someone they brought in, is
+            A member has one code per referral campaign (`code` gives the same one every time). A newcomer who comes \
+            with a code joins the campaign's tree under the code's owner (`record`), and every referrer above them \
+            up to the campaign's deepest rewarded level earns that level's reward (`create --referral-reward`). \
+            A member joins a campaign's tree once; their own code, or the code of someone they brought in, is \
             refused.
             """,
         subcommands: [ReferralCodeCommand.self, RecordReferralCommand.self, ReferralTreeCommand.self])
@@ -75,7 +75,7 @@ struct ReferralCodeCommand: AsyncParsableCommand {
         commandName: "code",
         abstract: "Give a member their referral code for a campaign (the same one on every call).",
         discussion: """
-            Codes are 8 characters without look-alikes (no 0, O, 1 or I), safe in a URL, and can be handed out
+            Codes are 8 characters without look-alikes (no 0, O, 1 or I), safe in a URL, and can be handed out \
             from draft until the campaign completes or is cancelled.
             """)
 
@@ -107,8 +107,8 @@ struct RecordReferralCommand: AsyncParsableCommand {
         commandName: "record",
         abstract: "Record that a newcomer came with a referral code, adding them to the campaign's tree.",
         discussion: """
-            Recording the same newcomer with the same code again prints the node recorded the first time. Exits 1
-            with the reason when the newcomer came through another code first, uses their own code or the code of
+            Recording the same newcomer with the same code again prints the node recorded the first time. Exits 1 \
+            with the reason when the newcomer came through another code first, uses their own code or the code of \
             someone they brought in, or when the campaign is not running.
             """)
 
@@ -139,9 +139,9 @@ struct ReferralTreeCommand: AsyncParsableCommand {
         commandName: "tree",
         abstract: "Show a referral campaign's fission tree, or the subtree under one member.",
         discussion: """
-            As a table the tree is drawn: each member under the one who referred them, indented by depth, with
-            how many they brought in directly and below them in all, then the tree's size and depth. As JSON or
-            CSV: one row per member, breadth first (by depth, then the time they joined). Depths are the members'
+            As a table the tree is drawn: each member under the one who referred them, indented by depth, with \
+            how many they brought in directly and below them in all, then the tree's size and depth. As JSON or \
+            CSV: one row per member, breadth first (by depth, then the time they joined). Depths are the members' \
             own in the campaign's tree; --depth limits the levels shown below the root.
             """)
 

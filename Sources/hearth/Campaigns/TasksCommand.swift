@@ -11,9 +11,9 @@ struct TasksCommand: AsyncParsableCommand {
         commandName: "tasks",
         abstract: "Tasks with rewards on task_challenge campaigns: create them, take members' claims, review them.",
         discussion: """
-            A member claims a task while the campaign runs and the task's claim window is open (by default the
-            campaign's period), with proof when the task asks for it. A claim waits for review; an operator
-            approves it (the member earns the reward) or rejects it with a note (the member may claim again).
+            A member claims a task while the campaign runs and the task's claim window is open (by default the \
+            campaign's period), with proof when the task asks for it. A claim waits for review; an operator \
+            approves it (the member earns the reward) or rejects it with a note (the member may claim again). \
             `claims --status submitted` is the review queue, oldest first.
             """,
         subcommands: [
@@ -200,8 +200,8 @@ struct ClaimTaskCommand: AsyncParsableCommand {
         commandName: "claim",
         abstract: "Submit a member's claim that they did a task, with proof.",
         discussion: """
-            The claim waits for review. Refused while an earlier claim of the member on the task waits, once the
-            member has as many approved claims as the task allows, outside the claim window, and without proof
+            The claim waits for review. Refused while an earlier claim of the member on the task waits, once the \
+            member has as many approved claims as the task allows, outside the claim window, and without proof \
             when the task requires it.
             """)
 

@@ -10,7 +10,7 @@ struct CommunitiesCommand: AsyncParsableCommand {
         commandName: "communities",
         abstract: "Run member groups: settings, members, moderation, join links and replicas.",
         discussion: """
-            A full group is replicated into group N+1 of its family, seeded with core members; a join link
+            A full group is replicated into group N+1 of its family, seeded with core members; a join link \
             routes each newcomer to the first group of the family with room, replicating when all are full.
             """,
         subcommands: [

@@ -16,11 +16,11 @@ struct ImportEventsCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Import events from NDJSON (.ndjson, .jsonl) or CSV.",
         discussion: """
-            Each event names its member by member_id or a handle (phone, wechat, qq, dingtalk, email) and
-            has kind (message, check_in, share, referral, purchase, campaign_participation, visit, feedback,
-            join, leave), occurred_at (ISO 8601 with a zone), idempotency_key and, as its kind needs,
-            amount_fen, community_id, campaign_id, feedback_status, resolves_idempotency_key and (NDJSON)
-            properties. Events already recorded (same idempotency_key) count as duplicates, so a re-run
+            Each event names its member by member_id or a handle (phone, wechat, qq, dingtalk, email) and \
+            has kind (message, check_in, share, referral, purchase, campaign_participation, visit, feedback, \
+            join, leave), occurred_at (ISO 8601 with a zone), idempotency_key and, as its kind needs, \
+            amount_fen, community_id, campaign_id, feedback_status, resolves_idempotency_key and (NDJSON) \
+            properties. Events already recorded (same idempotency_key) count as duplicates, so a re-run \
             changes nothing. Refused rows go to the rejects file with their reason.
             """)
 

@@ -9,8 +9,8 @@ struct JobsCommand: AsyncParsableCommand {
         commandName: "jobs",
         abstract: "See and schedule the analytics jobs, and run one now.",
         discussion: """
-            Jobs: scores (engagement), lifecycle, social_roles, rfm, churn, community_health, campaign_reports,
-            retention. Each tenant has its own cron schedule for each (in the tenant's time zone). A run is taken by
+            Jobs: scores (engagement), lifecycle, social_roles, rfm, churn, community_health, campaign_reports, \
+            retention. Each tenant has its own cron schedule for each (in the tenant's time zone). A run is taken by \
             one worker under a lease; a dead worker's run is taken over when the lease expires. The worker is found at
             $HEARTH_ANALYTICS_ADDR (default 127.0.0.1:7103).
             """,
@@ -66,7 +66,7 @@ struct RunJobCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Queue a run of a job now, and (with --wait) wait for it to end.",
         discussion: """
-            A run of the job already waiting is reused. --full computes everything instead of only what changed
+            A run of the job already waiting is reused. --full computes everything instead of only what changed \
             since the last run. With --wait the command polls the run and exits 1 when it failed.
             """)
 

@@ -8,12 +8,12 @@ struct ImportMembersCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Import members from a CSV file (UTF-8, header row naming the columns).",
         discussion: """
-            Rows are matched to existing members by phone, then WeChat, QQ or DingTalk id; matched
-            members get the file's non-empty values, others are added. Columns are found by name
-            (display_name/name/姓名, phone/手机号, email, province/省份, city/城市, org_kind, tags/标签,
-            interests, source_channel, vip_tier, lifecycle_stage, wechat/微信, qq, dingtalk/钉钉,
-            consent_sms, consent_im, consent_phone); unknown columns are reported and skipped.
-            Row numbers count the header as row 1, as a spreadsheet shows them. Refused rows go to
+            Rows are matched to existing members by phone, then WeChat, QQ or DingTalk id; matched \
+            members get the file's non-empty values, others are added. Columns are found by name \
+            (display_name/name/姓名, phone/手机号, email, province/省份, city/城市, org_kind, tags/标签, \
+            interests, source_channel, vip_tier, lifecycle_stage, wechat/微信, qq, dingtalk/钉钉, \
+            consent_sms, consent_im, consent_phone); unknown columns are reported and skipped. \
+            Row numbers count the header as row 1, as a spreadsheet shows them. Refused rows go to \
             the rejects file with their reason. Re-running the same file changes nothing.
             """)
 

@@ -9,7 +9,8 @@ struct MembersCommand: AsyncParsableCommand {
         commandName: "members",
         abstract: "Create, find and list members.",
         subcommands: [
-            CreateMemberCommand.self, GetMemberCommand.self, ListMembersCommand.self, DeleteMemberCommand.self,
+            CreateMemberCommand.self, GetMemberCommand.self, UpdateMemberCommand.self, ListMembersCommand.self,
+            DeleteMemberCommand.self,
             RestoreMemberCommand.self, TagMembersCommand.self, UntagMembersCommand.self, ImportMembersCommand.self,
             LookupMemberCommand.self, IdentityCommand.self, ConsentCommand.self, DuplicatesCommand.self,
             MergeMembersCommand.self, EraseMemberCommand.self,
@@ -47,6 +48,11 @@ struct CreateMemberCommand: AsyncParsableCommand {
     @Option(help: "City, e.g. Chengdu.") var city: String?
     @Option(name: .customLong("org-kind"), help: "Organisation kind, e.g. pharmacy, clinic.") var orgKind: String?
     @Option(name: .customLong("tag"), help: "A tag; repeat for several.") var tags: [String] = []
+    @Option(name: .customLong("interest"), help: "An interest; repeat for several.") var interests: [String] = []
+    @Option(help: "qr_poster, phone_invite, official_account, weibo, offline_sales, referral, import or other.")
+    var source: EnumArgument<Hearth_Common_V1_SourceChannel>?
+    @Option(help: "audience (the default), user, fan, community or lapsed.")
+    var stage: EnumArgument<Hearth_Common_V1_LifecycleStage>?
     @Option(name: .customLong("vip-tier"), help: "VIP tier, 0 to 9.") var vipTier: Int = 0
     @OptionGroup var service: MemberServiceOptions
     @OptionGroup var output: OutputOptions
@@ -64,6 +70,9 @@ struct CreateMemberCommand: AsyncParsableCommand {
         request.profile.region.city = city ?? ""
         request.profile.orgKind = orgKind ?? ""
         request.profile.tags = tags
+        request.profile.interests = interests
+        if let source { request.profile.sourceChannel = source.value }
+        if let stage { request.profile.lifecycleStage = stage.value }
         request.profile.vipTier = Int32(vipTier)
         let options = service.callOptions
         let member = try await service.withClient { client in
@@ -74,7 +83,9 @@ struct CreateMemberCommand: AsyncParsableCommand {
 }
 
 struct GetMemberCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "get", abstract: "Show one member.")
+    static let configuration = CommandConfiguration(
+        commandName: "get",
+        abstract: "Show one member in full: profile, spend and activity, scores, handles, consents, state.")
 
     @Argument(help: "The member's id.") var id: String
     @OptionGroup var service: MemberServiceOptions
@@ -83,11 +94,12 @@ struct GetMemberCommand: AsyncParsableCommand {
     func run() async throws {
         var request = Hearth_Member_V1_GetMemberRequest()
         request.memberID = id
+        request.view = .full
         let options = service.callOptions
         let member = try await service.withClient { client in
             try await client.getMember(request, options: options).member
         }
-        try output.print(columns: MemberRows.columns, rows: [MemberRows.row(member)])
+        try output.print(facts: MemberFacts.facts(member))
     }
 }
 

@@ -10,14 +10,14 @@ struct CampaignReportCommand: AsyncParsableCommand {
         commandName: "campaign",
         abstract: "A campaign's funnel, revenue against the goal with pacing, agents' calls and referral tree.",
         discussion: """
-            The funnel counts members: targeted (a delivery was planned) → delivered → joined (a call or an invite
-            link brought them in) → participated (took part, entered, claimed a task) → converted (an order not
-            refunded); suppressed and failed members are those no message reached, suppressed ones by reason.
-            Pacing compares revenue with the goal at an even pace over the period: expected by now, projected at
-            the end, on track or not. Per occurrence when the campaign has several (or only --occurrence). Computed
-            every 15 minutes by the campaign_reports job while the campaign runs; before its first report this exits
-            1 (run `hearth jobs run campaign_reports`). --html FILE also writes the report as one standalone HTML page
-            with charts (inline SVG, nothing fetched). As JSON or CSV: one row per figure (section, scope, key,
+            The funnel counts members: targeted (a delivery was planned) → delivered → joined (a call or an invite \
+            link brought them in) → participated (took part, entered, claimed a task) → converted (an order not \
+            refunded); suppressed and failed members are those no message reached, suppressed ones by reason. \
+            Pacing compares revenue with the goal at an even pace over the period: expected by now, projected at \
+            the end, on track or not. Per occurrence when the campaign has several (or only --occurrence). Computed \
+            every 15 minutes by the campaign_reports job while the campaign runs; before its first report this exits \
+            1 (run `hearth jobs run campaign_reports`). --html FILE also writes the report as one standalone HTML page \
+            with charts (inline SVG, nothing fetched). As JSON or CSV: one row per figure (section, scope, key, \
             value).
             """)
 

@@ -11,10 +11,10 @@ struct ChurnReportCommand: AsyncParsableCommand {
         commandName: "churn",
         abstract: "The churn-risk list, highest risk first: a win-back audience (pipe --output csv to a file).",
         discussion: """
-            Risk runs from 0 to 1, from the signals a member shows: gone_silent (engaged, then silent 14+ days),
-            purchase_overdue (past 1.5 times their usual days between purchases), engagement_drop (activity
-            halved against the month before), lapsed (no purchase for 90+ days). Members without a signal are
-            not listed. Computed daily by the churn job; before its first run this exits 1.
+            Risk runs from 0 to 1, from the signals a member shows: gone_silent (engaged, then silent 14+ days), \
+            purchase_overdue (past 1.5 times their usual days between purchases), engagement_drop (activity \
+            halved against the month before), lapsed (no purchase for 90+ days). Members without a signal are \
+            not listed. Computed daily by the churn job; before its first run this exits 1. \
             Example: hearth reports churn --min-risk 0.5 --consent sms --output csv > winback.csv
             """)
 

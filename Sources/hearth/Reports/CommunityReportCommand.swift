@@ -10,12 +10,12 @@ struct CommunityReportCommand: AsyncParsableCommand {
         commandName: "community",
         abstract: "One group's daily health: activity, inflow and outflow, lurkers, warnings and score.",
         discussion: """
-            Per day (tenant time zone): active members (anyone with an event in the group), messages, joins, leaves,
-            the share of lurkers (members without a message in 30 days) and the health score (0-100: activity 40,
-            members who speak 30, new members 15, owner or admin activity 15, minus 10 while activity falls), with
-            sparklines. Warnings: activity falling 3 days running, no new members for 7 days, no owner or admin
-            activity for 7 days (silence), and 90 % of the seats taken (replicate the group). Computed daily at 02:00
-            by the community_health job; before its first run this exits 1 (run `hearth jobs run community_health`).
+            Per day (tenant time zone): active members (anyone with an event in the group), messages, joins, leaves, \
+            the share of lurkers (members without a message in 30 days) and the health score (0-100: activity 40, \
+            members who speak 30, new members 15, owner or admin activity 15, minus 10 while activity falls), with \
+            sparklines. Warnings: activity falling 3 days running, no new members for 7 days, no owner or admin \
+            activity for 7 days (silence), and 90 % of the seats taken (replicate the group). Computed daily at 02:00 \
+            by the community_health job; before its first run this exits 1 (run `hearth jobs run community_health`). \
             As JSON or CSV: one row per figure (section, scope, key, value).
             """)
 
@@ -109,8 +109,8 @@ struct CommunitiesReportCommand: AsyncParsableCommand {
         commandName: "communities",
         abstract: "Every group's latest health, least healthy first.",
         discussion: """
-            One row per group the community_health job has judged: its latest score, members against capacity,
-            active members on its latest day and its warnings (activity_declining, no_new_members, no_staff_activity,
+            One row per group the community_health job has judged: its latest score, members against capacity, \
+            active members on its latest day and its warnings (activity_declining, no_new_members, no_staff_activity, \
             near_capacity). Groups not judged yet are not listed.
             """)
 

@@ -10,11 +10,11 @@ struct MemberReportCommand: AsyncParsableCommand {
         commandName: "member",
         abstract: "One member's engagement score (explained), lifecycle moves, social roles and activity.",
         discussion: """
-            The score (0-100) adds up each kind of event the member did, weighted (purchase 8, referral 5,
-            campaign participation 4, share 3, check-in 2, message 1) and halving every 30 days; the table shows
-            each kind's points with a bar. Computed hourly by the scores job, lifecycle stages daily by the
-            lifecycle job, social roles daily by the social_roles job; before the scores job's first run this
-            exits 1 (run `hearth jobs run scores`). As JSON or CSV: one row per fact (section, key, value,
+            The score (0-100) adds up each kind of event the member did, weighted (purchase 8, referral 5, \
+            campaign participation 4, share 3, check-in 2, message 1) and halving every 30 days; the table shows \
+            each kind's points with a bar. Computed hourly by the scores job, lifecycle stages daily by the \
+            lifecycle job, social roles daily by the social_roles job; before the scores job's first run this \
+            exits 1 (run `hearth jobs run scores`). As JSON or CSV: one row per fact (section, key, value, \
             count, at).
             """)
 

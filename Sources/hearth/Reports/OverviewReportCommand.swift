@@ -11,11 +11,11 @@ struct OverviewReportCommand: AsyncParsableCommand {
         commandName: "overview",
         abstract: "Tenant-wide figures: members, lifecycle, social roles, engagement, revenue, groups, campaigns.",
         discussion: """
-            Members, activity, revenue (orders net of refunds) and repurchase over the last --days days, with a
-            sparkline per day; lifecycle stages, social roles and engagement scores as the analytics jobs last
-            computed them, with bars; groups with a health warning as the community_health job last judged them
-            (before its first run this exits 1: run `hearth jobs run community_health`). --html FILE also writes the
-            report as one standalone HTML page with charts (inline SVG, nothing fetched), to open or mail. As JSON or
+            Members, activity, revenue (orders net of refunds) and repurchase over the last --days days, with a \
+            sparkline per day; lifecycle stages, social roles and engagement scores as the analytics jobs last \
+            computed them, with bars; groups with a health warning as the community_health job last judged them \
+            (before its first run this exits 1: run `hearth jobs run community_health`). --html FILE also writes the \
+            report as one standalone HTML page with charts (inline SVG, nothing fetched), to open or mail. As JSON or \
             CSV: one row per figure (section, scope, key, value).
             """)
 

@@ -6,8 +6,8 @@ struct ReportsCommand: AsyncParsableCommand {
         commandName: "reports",
         abstract: "Read the analytics: overview, members, groups, campaigns, RFM, churn, retention, repurchase.",
         discussion: """
-            Reports are read as the jobs last computed them (`hearth jobs list` shows when); a report never computed
-            says which job to run (`hearth jobs run NAME --wait`). The worker is found at $HEARTH_ANALYTICS_ADDR
+            Reports are read as the jobs last computed them (`hearth jobs list` shows when); a report never computed \
+            says which job to run (`hearth jobs run NAME --wait`). The worker is found at $HEARTH_ANALYTICS_ADDR \
             (default 127.0.0.1:7103).
             """,
         subcommands: [

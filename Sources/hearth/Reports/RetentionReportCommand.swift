@@ -9,9 +9,9 @@ struct RetentionReportCommand: AsyncParsableCommand {
         commandName: "retention",
         abstract: "Monthly cohort retention by first purchase or by join.",
         discussion: """
-            One row per cohort month: its size, then the share of the cohort retained k months later (m0 is the
-            cohort month). By first purchase, retained means bought that month; by join, any activity that month.
-            Months are the tenant's calendar months. Computed daily by the retention job; before its first run
+            One row per cohort month: its size, then the share of the cohort retained k months later (m0 is the \
+            cohort month). By first purchase, retained means bought that month; by join, any activity that month. \
+            Months are the tenant's calendar months. Computed daily by the retention job; before its first run \
             this exits 1. Example: hearth reports retention --basis join --from 2025-01 --months 6
             """)
 
@@ -84,8 +84,8 @@ struct RepurchaseReportCommand: AsyncParsableCommand {
         commandName: "repurchase",
         abstract: "Repurchase rate over the last 12 months (or a period) and by month.",
         discussion: """
-            Customers are the members who bought in the period; repeat customers those of them with two or more
-            purchases up to its end (earlier purchases count). The last row is the whole period. The last 12
+            Customers are the members who bought in the period; repeat customers those of them with two or more \
+            purchases up to its end (earlier purchases count). The last row is the whole period. The last 12 \
             months are computed daily by the retention job; another period must first be computed on demand:
               hearth jobs run retention with params repurchase_start and repurchase_end (RFC 3339),
             then asked for with the same --from and --to.

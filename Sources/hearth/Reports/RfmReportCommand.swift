@@ -10,10 +10,10 @@ struct RfmReportCommand: AsyncParsableCommand {
         commandName: "rfm",
         abstract: "RFM segments of the customers with their sizes, or (--edges) the quintile boundaries.",
         discussion: """
-            Every member who bought is scored 1 (worst fifth) to 5 (best) on recency (days since the last
-            purchase), frequency (orders) and monetary value (spend), and placed in a segment by recency and
-            frequency: champions, loyal, potential_loyalist, new_customer, promising, needs_attention,
-            about_to_sleep, at_risk, cannot_lose, hibernating, lost. Computed daily by the rfm job; before its
+            Every member who bought is scored 1 (worst fifth) to 5 (best) on recency (days since the last \
+            purchase), frequency (orders) and monetary value (spend), and placed in a segment by recency and \
+            frequency: champions, loyal, potential_loyalist, new_customer, promising, needs_attention, \
+            about_to_sleep, at_risk, cannot_lose, hibernating, lost. Computed daily by the rfm job; before its \
             first run this exits 1 (run `hearth jobs run rfm`).
             """)
 
