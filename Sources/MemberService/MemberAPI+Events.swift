@@ -80,7 +80,15 @@ extension MemberAPI {
                     member = handles[index].flatMap { holders[$0] }
                 }
                 guard let member else {
-                    reject(index, "member_unknown", "no member of this tenant matches the event's member")
+                    let reason =
+                        if let id = ids[index] {
+                            "this tenant has no member \(id)"
+                        } else if let handle = handles[index] {
+                            "no member of this tenant holds \(handle.kind) \(handle.value)"
+                        } else {
+                            "no member of this tenant matches the event's member"
+                        }
+                    reject(index, "member_unknown", reason + "; create or import the member first")
                     continue
                 }
                 do {

@@ -72,6 +72,16 @@ struct SegmentAPITests {
                         "pharmacy-a", "pharmacy-b", "shop-d",
                     ])
                 #expect(try await preview("purchases(last 90d).count >= 1", client) == ["pharmacy-a", "shop-d"])
+                // Whether someone bought reads the member's last purchase; how often reads the events.
+                #expect(try await preview("purchases(last 90d).count > 0", client) == ["pharmacy-a", "shop-d"])
+                #expect(try await preview("purchases(last 90d).count != 0", client) == ["pharmacy-a", "shop-d"])
+                #expect(try await preview("purchases(last 90d).count >= 2", client) == ["pharmacy-a"])
+                #expect(
+                    try await preview("purchases(last 90d).count != 1", client) == [
+                        "pharmacy-a", "pharmacy-b", "clinic-c", "nobody-e",
+                    ])
+                #expect(
+                    try await preview("purchases(last 7d).count < 1", client) == ["pharmacy-b", "clinic-c", "nobody-e"])
                 #expect(
                     try await preview("purchases(last 90d).count = 0", client) == [
                         "pharmacy-b", "clinic-c", "nobody-e",

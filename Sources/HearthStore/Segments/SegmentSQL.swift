@@ -5,7 +5,8 @@ public import HearthPostgres
 /// Compiles a segment rule into one SQL condition over `members m`, every value a bound parameter.
 ///
 /// Shapes chosen for a million members: field tests are plain column predicates; tags use the GIN
-/// index; an event aggregate becomes one grouped scan of the window's events joined as a semi-join,
+/// index; whether a member bought within a window reads the member's last purchase; any other
+/// event aggregate becomes one grouped scan of the window's events joined as a semi-join,
 /// or an anti-join when members without events qualify (`purchases(last 30d).count = 0`),
 /// never a subquery per member; `member_of` inlines the other segment's rule (static segments read
 /// their frozen list).
@@ -64,6 +65,7 @@ public struct SegmentSQL {
                           AND (c.community_id::text = \(key) OR c.name = \(key)))
                 """
         case .eventCount(let kind, let window, let op, let count):
+            if kind == .purchase, let test = boughtWithin(window, op, count) { return test }
             return eventAggregate("count(*)", kind: kind.rawValue, window: window, op, count)
         case .purchaseSum(let window, let op, let fen):
             return eventAggregate("sum(e.amount_fen)", kind: EventKind.purchase.rawValue, window: window, op, fen)
@@ -80,6 +82,22 @@ public struct SegmentSQL {
         case .notEqual: return "(\(column) IS DISTINCT FROM \(operand))"
         default: return "(\(column) \(op.rawValue) \(operand))"
         }
+    }
+
+    /// `purchases(last 90d).count >= 1` and its like ask only whether the member bought within the
+    /// window. The member's last purchase, kept in step with every stored purchase (and carried over
+    /// by merges), answers that without reading a single event. `nil` when the answer depends on how
+    /// many purchases there were.
+    private mutating func boughtWithin(_ window: TimeSpan, _ op: ComparisonOperator, _ limit: Int64) -> String? {
+        let some = op.holds(1, limit)
+        // The comparisons are thresholds or single points, so these counts cover every count from 1 up.
+        let counts = [
+            1, limit.subtractingReportingOverflow(1).partialValue, limit,
+            limit.addingReportingOverflow(1).partialValue, Int64.max,
+        ].filter { $0 >= 1 }
+        guard counts.allSatisfy({ op.holds($0, limit) == some }), some != op.holds(0, limit) else { return nil }
+        let bought = "(m.last_purchase_at >= \(query.bind(now.addingTimeInterval(-window.seconds))))"
+        return some ? bought : "((\(bought)) IS NOT TRUE)"
     }
 
     /// Members whose aggregate over the window's events satisfies `op limit`. When a member with no

@@ -111,9 +111,10 @@ struct GetCommunityCommand: AsyncParsableCommand {
             try await client.getCommunity(request, options: options).community
         }
         let settings = community.settings
-        try output.print(
-            columns: CommunityRows.columns + ["purpose", "rules", "announcement"],
-            rows: [CommunityRows.row(community) + [settings.purpose, settings.rules, settings.announcement]])
+        // One community: a field per line, since rules and announcements run long.
+        let columns = CommunityRows.columns + ["purpose", "rules", "announcement"]
+        let values = CommunityRows.row(community) + [settings.purpose, settings.rules, settings.announcement]
+        try output.print(facts: zip(columns, values).map { (key: $0, value: $1) })
     }
 }
 
