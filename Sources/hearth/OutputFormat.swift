@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HearthImportClient
 
 /// How a command prints data: a table for people, JSON or CSV for scripts.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -88,8 +89,3 @@ func displayWidth(_ text: String) -> Int {
 /// JSON as people and scripts read it: sorted keys, indented, paths written as they are (`/tmp/x`,
 /// not `\/tmp\/x`).
 let jsonWritingOptions: JSONSerialization.WritingOptions = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-
-func csvField(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-}

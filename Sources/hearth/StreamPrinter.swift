@@ -1,4 +1,5 @@
 import Foundation
+import HearthImportClient
 
 /// Prints rows as they arrive, for results too big to hold: JSON as one array written element by
 /// element, CSV line by line, tables in blocks of 1,000 rows aligned to the first block.
