@@ -35,6 +35,8 @@ public enum CSVRowSorter {
         try writeRun()
 
         let sorted = folder.appendingPathComponent("\(stem).csv")
+        // Gone after the rename below; removed here when anything before it failed.
+        defer { try? FileManager.default.removeItem(at: sorted) }
         let writer = try CSVFileWriter(url: sorted)
         try writer.write(header.fields)
         let readers = try runs.map { try CSVRecordReader(url: $0) }
@@ -49,9 +51,7 @@ public enum CSVRowSorter {
         try writer.close()
         // rename(2) replaces the file in one step: a reader sees the old rows or the sorted ones.
         guard rename(sorted.path, url.path) == 0 else {
-            let code = POSIXErrorCode(rawValue: errno) ?? .EIO
-            try? FileManager.default.removeItem(at: sorted)
-            throw POSIXError(code)
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
         }
     }
 }
@@ -65,6 +65,7 @@ extension CSVRecord {
 private final class CSVFileWriter {
     private let handle: FileHandle
     private var buffer = ""
+    private var closed = false
 
     init(url: URL) throws {
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
@@ -73,6 +74,9 @@ private final class CSVFileWriter {
         handle = try FileHandle(forWritingTo: url)
     }
 
+    // A writer abandoned by an error still lets go of its file.
+    deinit { if !closed { try? handle.close() } }
+
     func write(_ fields: [String]) throws {
         buffer += fields.map(csvField).joined(separator: ",") + "\n"
         if buffer.utf8.count >= 256 * 1024 { try flush() }
@@ -80,6 +84,7 @@ private final class CSVFileWriter {
 
     func close() throws {
         try flush()
+        closed = true
         try handle.close()
     }
 

@@ -31,6 +31,9 @@ enum MemberIdentityMessages {
         message.updatedAt = Google_Protobuf_Timestamp(date: record.updatedAt)
         message.identities = record.identities.map { identity($0) }
         message.consents = record.consents.map { consent($0) }
+        message.metrics.engagementScore = record.scores.engagementScore
+        message.metrics.socialRole = record.scores.socialRole.map(CommunityMessages.socialRole) ?? .unspecified
+        if let risk = record.scores.churnRisk { message.metrics.churnRisk = risk }
         return message
     }
 

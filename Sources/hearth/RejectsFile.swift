@@ -11,7 +11,8 @@ final class RejectsFile: Sendable {
     let url: URL
     private let handle = Mutex<FileHandle?>(nil)
     private let failure = Mutex<String?>(nil)
-    /// The highest row written so far, and whether every row came after the one before.
+    /// The highest row written so far, and whether every row came after the one before; updated
+    /// while the file's lock is held.
     private let order = Mutex<(last: Int64, inOrder: Bool)>((.min, true))
 
     init(url: URL) {
@@ -22,12 +23,6 @@ final class RejectsFile: Sendable {
 
     func append(_ rows: [Hearth_Member_V1_RejectedRow]) {
         guard !rows.isEmpty else { return }
-        order.withLock { order in
-            for row in rows {
-                if row.rowNumber < order.last { order.inOrder = false }
-                order.last = max(order.last, row.rowNumber)
-            }
-        }
         var text = ""
         for row in rows {
             text += "\(row.rowNumber),\(csvField(row.field)),\(csvField(row.reasonCode)),\(csvField(row.reason))\n"
@@ -45,6 +40,13 @@ final class RejectsFile: Sendable {
                     try handle?.seekToEnd()
                 }
                 try handle?.write(contentsOf: Data(text.utf8))
+                // Under the file's lock, so the order noted is the order written.
+                order.withLock { order in
+                    for row in rows {
+                        if row.rowNumber < order.last { order.inOrder = false }
+                        order.last = max(order.last, row.rowNumber)
+                    }
+                }
             } catch {
                 failure.withLock {
                     $0 = $0 ?? "cannot write the rejects file \(url.path): \(error.localizedDescription)"

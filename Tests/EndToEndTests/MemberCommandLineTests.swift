@@ -75,9 +75,13 @@ extension EndToEndTests {
         #expect(member["consent_sms"]?.hasPrefix("granted (signup_form, ") == true)
         #expect(member["consent_im"] == "none")
         #expect(member["total_spend"] == "0.00")
-        let stage = try await stack.query(
-            "SELECT lifecycle_stage, vip_tier FROM members WHERE member_id = \(try #require(UUID(uuidString: ids[0])))")
+        let first = try #require(UUID(uuidString: ids[0]))
+        let stage = try await stack.query("SELECT lifecycle_stage FROM members WHERE member_id = \(first)")
         #expect(try stage.first?.decode(String.self, at: 0) == "fan")
+        // The operator's move is on record next to the lifecycle job's.
+        let moves = try await stack.query(
+            "SELECT from_stage || '>' || to_stage || ':' || reason FROM lifecycle_moves WHERE member_id = \(first)")
+        #expect(try moves.map { try $0.decode(String.self, at: 0) } == ["audience>fan:operator"])
 
         let csv = try await stack.hearthSucceeding(["members", "list", "--province", "Sichuan", "--output", "csv"])
         let lines = csv.split(separator: "\n")
@@ -99,17 +103,22 @@ extension EndToEndTests {
     {
         let member = try #require(member)
         let file = stack.scratch.appendingPathComponent("events.ndjson")
+        // A week ago, so the purchases stay inside the rules' 90-day windows whenever the test runs.
+        let bought = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - 7 * 86_400).rounded(.down))
+        let messaged = bought.addingTimeInterval(86_400)
+        let iso = ISO8601DateFormatter()
         try """
-        {"phone": "+8613800138000", "kind": "purchase", "occurred_at": "2026-11-20T10:00:00+08:00", "idempotency_key": "order-1", "amount_fen": 12800}
-        {"phone": "13800138099", "kind": "purchase", "occurred_at": "2026-11-20T10:00:00+08:00", "idempotency_key": "order-2", "amount_fen": 500}
-        {"phone": "+8613800138000", "kind": "message", "occurred_at": "2026-11-21T10:00:00+08:00", "idempotency_key": "message-1"}
-        {"phone": "+8613800138000", "kind": "fly", "occurred_at": "2026-11-21T10:00:00+08:00", "idempotency_key": "message-2"}
+        {"phone": "+8613800138000", "kind": "purchase", "occurred_at": "\(iso.string(from: bought))", "idempotency_key": "order-1", "amount_fen": 12800}
+        {"phone": "13800138099", "kind": "purchase", "occurred_at": "\(iso.string(from: bought))", "idempotency_key": "order-2", "amount_fen": 500}
+        {"phone": "+8613800138000", "kind": "message", "occurred_at": "\(iso.string(from: messaged))", "idempotency_key": "message-1"}
+        {"phone": "+8613800138000", "kind": "fly", "occurred_at": "\(iso.string(from: messaged))", "idempotency_key": "message-2"}
+        {"phone": "+8613800138001", "kind": "purchase", "occurred_at": "\(iso.string(from: bought))", "idempotency_key": "order-3", "amount_fen": 6600}
 
         """.write(to: file, atomically: true, encoding: .utf8)
         let first = try await stack.hearthSucceeding(["events", "import", file.path, "--output", "json"])
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: String])
-        #expect(summary["rows"] == "4")
-        #expect(summary["accepted"] == "2")
+        #expect(summary["rows"] == "5")
+        #expect(summary["accepted"] == "3")
         #expect(summary["rejected"] == "2")
         // Paths print as they are, so a script can open them.
         #expect(summary["rejects_file"] == file.path + ".rejects.csv")
@@ -125,11 +134,16 @@ extension EndToEndTests {
         let again = try await stack.hearthSucceeding(["events", "import", file.path, "--output", "json"])
         let second = try #require(try JSONSerialization.jsonObject(with: Data(again.utf8)) as? [String: String])
         #expect(second["accepted"] == "0")
-        #expect(second["duplicate"] == "2")
+        #expect(second["duplicate"] == "3")
         let facts = try await memberFacts(stack, member)
         #expect(facts["total_spend"] == "128.00")
         #expect(facts["orders"] == "1")
-        #expect(facts["last_active"] == "2026-11-21T02:00:00Z")
+        #expect(facts["last_active"] == iso.string(from: messaged))
+
+        // Once the worker has scored the tenant, `members get` shows the score.
+        try await stack.hearthSucceeding(["jobs", "run", "scores", "--wait"], timeout: .seconds(300))
+        let scored = try await memberFacts(stack, member)
+        #expect(Double(scored["engagement_score"] ?? "") ?? 0 > 0, "\(scored)")
     }
 
     /// A CSV with a byte-order mark and CRLF lines: the good rows land, the bad one is in the rejects
@@ -186,6 +200,8 @@ extension EndToEndTests {
             """)[0].decode(Int64.self, at: 0)
         #expect(expected > 0)
         #expect(preview.first.flatMap { $0["member_count"] }.flatMap { Int64($0) } == expected)
+        // 王芳 by the first branch (VIP pharmacy); 李雷 by the second (bought, not in vip-sichuan).
+        #expect(Set(preview.compactMap { $0["sample_name"] }) == ["王芳", "李雷"])
 
         let listed = try await stack.hearthRows(["segments", "list"])
         #expect(listed.map { $0["name"] } == ["vip-sichuan"])

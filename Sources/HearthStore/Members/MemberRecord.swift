@@ -18,10 +18,12 @@ public struct MemberRecord: Sendable {
     public var identities: [MemberIdentity]
     /// The current consent per channel that has one; empty unless loaded in full.
     public var consents: [ConsentDecision]
+    /// What the analytics jobs last computed for the member.
+    public var scores: MemberScores
 
     public init(
         member: Member, erasedAt: Date? = nil, mergedInto: MemberID? = nil, updatedAt: Date,
-        identities: [MemberIdentity] = [], consents: [ConsentDecision] = []
+        identities: [MemberIdentity] = [], consents: [ConsentDecision] = [], scores: MemberScores = MemberScores()
     ) {
         self.member = member
         self.erasedAt = erasedAt
@@ -29,12 +31,27 @@ public struct MemberRecord: Sendable {
         self.updatedAt = updatedAt
         self.identities = identities
         self.consents = consents
+        self.scores = scores
+    }
+}
+
+/// A member's figures from the analytics jobs: the engagement score (0 to 100), the dominant
+/// social role across the member's groups and the churn risk (0 to 1), each unset until computed.
+public struct MemberScores: Sendable, Hashable {
+    public var engagementScore: Double
+    public var socialRole: Membership.SocialRole?
+    public var churnRisk: Double?
+
+    public init(engagementScore: Double = 0, socialRole: Membership.SocialRole? = nil, churnRisk: Double? = nil) {
+        self.engagementScore = engagementScore
+        self.socialRole = socialRole
+        self.churnRisk = churnRisk
     }
 }
 
 extension MemberRecord {
     /// Reads a row selected with ``MemberStore/recordColumns``: `Member(row:)`'s columns, then the
-    /// state fields.
+    /// state fields and the scores.
     init(row: PostgresRow) throws {
         let member = try Member(row: row)
         let columnCount = 19
@@ -42,13 +59,18 @@ extension MemberRecord {
             member: member,
             erasedAt: try row.decode(Date?.self, at: columnCount),
             mergedInto: try row.decode(UUID?.self, at: columnCount + 1).map { MemberID($0) },
-            updatedAt: try row.decode(Date.self, at: columnCount + 2))
+            updatedAt: try row.decode(Date.self, at: columnCount + 2),
+            scores: MemberScores(
+                engagementScore: try row.decode(Double.self, at: columnCount + 3),
+                socialRole: try row.decode(String?.self, at: columnCount + 4).flatMap(Membership.SocialRole.init),
+                churnRisk: try row.decode(Double?.self, at: columnCount + 5)))
     }
 }
 
 extension MemberStore {
-    /// ``columns`` followed by the state fields ``MemberRecord`` reads.
-    static let recordColumns = columns + ", erased_at, merged_into_member_id, updated_at"
+    /// ``columns`` followed by the state fields and scores ``MemberRecord`` reads.
+    static let recordColumns =
+        columns + ", erased_at, merged_into_member_id, updated_at, engagement_score, social_role, churn_risk"
 
     /// The records of `ids` that exist in the tenant (any state), keyed by id; with `full`, with
     /// identities and consents. Three queries at most, whatever the number of ids.

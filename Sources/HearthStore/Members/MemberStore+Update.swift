@@ -18,8 +18,9 @@ public enum MemberProfileField: String, Sendable, CaseIterable {
 }
 
 extension MemberStore {
-    /// Writes the named fields of `profile` onto member `id`, keeping the phone identity in step.
-    /// Returns the member as it is now, or `nil` when the tenant has no such member.
+    /// Writes the named fields of `profile` onto member `id`, keeping the phone identity in step and
+    /// recording a change of lifecycle stage as a move with the reason "operator". Returns the
+    /// member as it is now, or `nil` when the tenant has no such member.
     public func update(
         _ id: MemberID, tenant: TenantID, fields: Set<MemberProfileField>, from profile: Member
     ) async throws -> Member? {
@@ -29,7 +30,8 @@ extension MemberStore {
         return try await pool.withTenant(tenant) { connection in
             let state = try await connection.query(
                 """
-                SELECT erased_at IS NOT NULL, merged_into_member_id IS NOT NULL, deleted_at IS NOT NULL, phone_e164
+                SELECT erased_at IS NOT NULL, merged_into_member_id IS NOT NULL, deleted_at IS NOT NULL, phone_e164,
+                       lifecycle_stage
                 FROM members WHERE tenant_id = \(tenant.rawValue) AND member_id = \(id.rawValue) FOR UPDATE
                 """)
             guard let row = state.first else { return nil }
@@ -39,6 +41,7 @@ extension MemberStore {
                     message: "member \(id) is deleted, erased or merged; restore it or change the survivor")
             }
             let oldPhone = try row.decode(String?.self, at: 3)
+            let oldStage = try row.decode(String.self, at: 4)
             if fields.contains(.phone), let phone = profile.phone, phone != oldPhone {
                 try await refuseTakenPhone(phone, tenant: tenant, except: id, on: connection)
             }
@@ -62,6 +65,15 @@ extension MemberStore {
                 WHERE tenant_id = \(tenant.rawValue) AND member_id = \(id.rawValue)
                 RETURNING \(unescaped: Self.columns)
                 """)
+            if set(.lifecycleStage), profile.lifecycleStage.rawValue != oldStage {
+                // The history behind the stage, as the lifecycle job keeps it for its own moves.
+                try await connection.query(
+                    """
+                    INSERT INTO lifecycle_moves (tenant_id, member_id, from_stage, to_stage, reason, moved_at)
+                    VALUES (\(tenant.rawValue), \(id.rawValue), \(oldStage), \(profile.lifecycleStage.rawValue),
+                            'operator', now())
+                    """)
+            }
             if set(.phone), profile.phone != oldPhone {
                 if let oldPhone {
                     try await connection.query(

@@ -73,7 +73,7 @@ struct RunJobCommand: AsyncParsableCommand {
     @Argument(help: "The job, e.g. scores or campaign_reports.") var job: String
     @Flag(help: "Compute everything, not only what changed since the last run.") var full = false
     @Flag(help: "Wait until the run has ended, showing its status.") var wait = false
-    @Option(help: "With --wait: give up after this many seconds (default: 3600).") var waitSeconds: Int = 3_600
+    @Option(help: "With --wait: give up after this many seconds.") var waitSeconds: Int = 3_600
     @OptionGroup var service: AnalyticsServiceOptions
     @OptionGroup var output: OutputOptions
 
