@@ -32,8 +32,9 @@ extension MemberAPI {
         }
     }
 
-    /// Records a batch and gives each input its outcome: members resolved by id or handle in two
-    /// queries, every event validated, the valid ones stored in one statement. A dry run does all
+    /// Records a batch and gives each input its outcome: handles resolved in one query, every event
+    /// validated, the valid ones stored in one statement after one probe that checks and locks their
+    /// members. A dry run does all
     /// of it and rolls the store back.
     func recordBatch(
         _ inputs: [Hearth_Member_V1_EventInput], tenant: TenantID, dryRun: Bool
@@ -68,27 +69,24 @@ extension MemberAPI {
                     reject(index, "member_missing", "the event names no member (member_id or identity)")
                 }
             }
-            let existing = try await members.existing(Set(ids.values), tenant: tenant)
+            // Ids are checked where the events are stored, by the probe that locks their members.
             let holders = try await members.holders(of: Set(handles.values), tenant: tenant)
+            func rejectUnknownMember(_ index: Int) {
+                let reason =
+                    if let id = ids[index] {
+                        "this tenant has no member \(id)"
+                    } else if let handle = handles[index] {
+                        "no member of this tenant holds \(handle.kind) \(handle.value)"
+                    } else {
+                        "no member of this tenant matches the event's member"
+                    }
+                reject(index, "member_unknown", reason + "; create or import the member first")
+            }
 
             var events: [(index: Int, event: MemberEvent)] = []
             for (index, input) in inputs.enumerated() where results[index].outcome != .rejected {
-                let member: MemberID?
-                if let id = ids[index] {
-                    member = existing.contains(id) ? id : nil
-                } else {
-                    member = handles[index].flatMap { holders[$0] }
-                }
-                guard let member else {
-                    let reason =
-                        if let id = ids[index] {
-                            "this tenant has no member \(id)"
-                        } else if let handle = handles[index] {
-                            "no member of this tenant holds \(handle.kind) \(handle.value)"
-                        } else {
-                            "no member of this tenant matches the event's member"
-                        }
-                    reject(index, "member_unknown", reason + "; create or import the member first")
+                guard let member = ids[index] ?? handles[index].flatMap({ holders[$0] }) else {
+                    rejectUnknownMember(index)
                     continue
                 }
                 do {
@@ -99,13 +97,16 @@ extension MemberAPI {
                         error.message)
                 }
             }
-            let stored =
-                try await events.isEmpty
-                ? [:] : self.events.recordReportingEach(events.map(\.event), tenant: tenant, dryRun: dryRun)
+            let stored = try await self.events.recordReportingEach(
+                events.map(\.event), tenant: tenant, dryRun: dryRun)
             // The event standing for a key is the one stored; any other with that key (a retry, or a
             // repeat inside this batch) is its duplicate.
             for (index, event) in events {
-                guard let standing = stored[event.idempotencyKey] else {
+                if stored.unknownMembers.contains(event.memberID) {
+                    rejectUnknownMember(index)
+                    continue
+                }
+                guard let standing = stored.standing[event.idempotencyKey] else {
                     reject(index, "not_stored", "the event was not stored; send it again")
                     continue
                 }

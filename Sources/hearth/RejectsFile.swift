@@ -55,6 +55,9 @@ final class RejectsFile: Sendable {
         }
     }
 
+    /// Whether any refused row was written: the file exists only then.
+    var hasRows: Bool { order.withLock { $0.last != .min } }
+
     /// Closes the file and puts it in row order; returns why writing failed, if it did, so no
     /// refused row goes unreported.
     func close() -> String? {

@@ -94,10 +94,10 @@ struct MemberAndEventStoreTests {
             await #expect(throws: DomainError.self) { try await events.record([badPurchase], tenant: tenant) }
             let unknownMember = MemberEvent(
                 tenantID: tenant, memberID: MemberID(), kind: .share, occurredAt: Date(), idempotencyKey: "y")
-            let error = await #expect(throws: PostgresError.self) {
+            let error = await #expect(throws: DomainError.self) {
                 try await events.record([unknownMember], tenant: tenant)
             }
-            #expect(error?.code == .foreignKeyViolation)
+            #expect(error?.code == .notFound)
             await pool.close()
         }
     }

@@ -177,6 +177,13 @@ struct MergeEraseAPITests {
                 let sources = try await client.listConsentChanges(history).changes.map(\.source)
                 #expect(sources.filter { $0 == "sms_reply_td" }.count == 2)  // B's answer, and A's copy of it
 
+                // The merged-away id takes no new events.
+                var late = Hearth_Member_V1_RecordEventsRequest()
+                late.events = [EventAPITests.input(member: b.memberID, kind: .share, key: "late-b")]
+                let refused = try await client.recordEvents(late).results
+                #expect(refused.map(\.reasonCode) == ["member_unknown"])
+                #expect(refused.first?.reason.hasPrefix("this tenant has no member \(b.memberID)") == true)
+
                 // What cannot be merged.
                 var again = Hearth_Member_V1_MergeMembersRequest()
                 again.survivorMemberID = a.memberID

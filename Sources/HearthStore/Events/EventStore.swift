@@ -15,6 +15,15 @@ public struct EventRecordOutcome: Sendable, Hashable {
     }
 }
 
+/// What ``EventStore/recordReportingEach(_:tenant:dryRun:)`` did with each event of a batch.
+public struct EventBatchOutcome: Sendable {
+    /// Per idempotency key: the event that stands for it, and whether it was stored now (`false`:
+    /// a retry of an event stored earlier).
+    public var standing: [String: (eventID: EventID, stored: Bool)]
+    /// Members named by events who are not live members of the tenant; their events were left out.
+    public var unknownMembers: Set<MemberID>
+}
+
 /// The SQL of member events.
 public struct EventStore: Sendable {
     let pool: PostgresPool
@@ -23,17 +32,22 @@ public struct EventStore: Sendable {
 
     /// Stores a batch in one statement. The idempotency keys go into `event_keys` first; only events
     /// whose key was new are inserted, so a retried batch adds nothing.
+    /// Throws `notFound`, storing nothing, when an event's member is not a live member of the tenant.
     public func record(_ events: [MemberEvent], tenant: TenantID) async throws -> EventRecordOutcome {
         let outcome = try await recordReportingEach(events, tenant: tenant)
-        let inserted = outcome.values.count(where: \.stored)
+        if let unknown = outcome.unknownMembers.first {
+            throw DomainError(code: .notFound, message: "this tenant has no member \(unknown)")
+        }
+        let inserted = outcome.standing.values.count(where: \.stored)
         return EventRecordOutcome(inserted: inserted, duplicates: events.count - inserted)
     }
 
-    /// Stores a batch like ``record(_:tenant:)`` and tells, per idempotency key, the id of the event
-    /// that stands for it and whether it was stored now (`false`: a retry of an earlier event).
-    /// A dry run does the same work and rolls it back, so its answer is what a real run would give.
+    /// Stores a batch like ``record(_:tenant:)``, except that events of members who are not live
+    /// members of the tenant (unknown, erased or merged away) are left out and named in
+    /// ``EventBatchOutcome/unknownMembers`` while the rest are stored. A dry run does the same work
+    /// and rolls it back, so its answer is what a real run would give.
     public func recordReportingEach(_ events: [MemberEvent], tenant: TenantID, dryRun: Bool = false) async throws
-        -> [String: (eventID: EventID, stored: Bool)]
+        -> EventBatchOutcome
     {
         for event in events {
             try event.validate()
@@ -42,7 +56,7 @@ public struct EventStore: Sendable {
                     code: .invalidArgument, message: "event \(event.idempotencyKey) belongs to another tenant")
             }
         }
-        guard !events.isEmpty else { return [:] }
+        guard !events.isEmpty else { return EventBatchOutcome(standing: [:], unknownMembers: []) }
         do {
             return try await store(events, tenant: tenant, dryRun: dryRun)
         } catch let finished as DryRunFinished {
@@ -52,20 +66,25 @@ public struct EventStore: Sendable {
 
     /// Thrown out of the transaction to roll a dry run back while keeping its answer.
     private struct DryRunFinished: Error {
-        var outcome: [String: (eventID: EventID, stored: Bool)]
+        var outcome: EventBatchOutcome
     }
 
-    private func store(_ events: [MemberEvent], tenant: TenantID, dryRun: Bool) async throws
-        -> [String: (eventID: EventID, stored: Bool)]
-    {
+    private func store(_ events: [MemberEvent], tenant: TenantID, dryRun: Bool) async throws -> EventBatchOutcome {
         try await pool.withTenant(tenant) { connection in
             // Members whose totals change are locked in id order first, so two batches about the
-            // same members queue instead of deadlocking.
-            try await connection.query(
-                """
-                SELECT 1 FROM members WHERE tenant_id = \(tenant.rawValue) AND member_id = ANY(\(events.map(\.memberID.rawValue)))
-                ORDER BY member_id FOR NO KEY UPDATE
-                """)
+            // same members queue instead of deadlocking; the same probe tells which members are live.
+            let live = Set(
+                try await connection.query(
+                    """
+                    SELECT member_id FROM members
+                    WHERE tenant_id = \(tenant.rawValue) AND member_id = ANY(\(Array(Set(events.map(\.memberID.rawValue)))))
+                      AND erased_at IS NULL AND merged_into_member_id IS NULL
+                    ORDER BY member_id FOR NO KEY UPDATE
+                    """
+                ).map { MemberID(try $0.decode(UUID.self, at: 0)) })
+            let unknownMembers = Set(events.map(\.memberID)).subtracting(live)
+            let events = unknownMembers.isEmpty ? events : events.filter { live.contains($0.memberID) }
+            guard !events.isEmpty else { return EventBatchOutcome(standing: [:], unknownMembers: unknownMembers) }
             let properties = events.map { event in event.propertiesJSON.map { String(decoding: $0, as: UTF8.self) } }
             let feedback = events.map { event -> String? in
                 switch event.feedback {
@@ -102,7 +121,7 @@ public struct EventStore: Sendable {
                                || jsonb_strip_nulls(jsonb_build_object('feedback_status', i.feedback_status,
                                                                        'resolves_idempotency_key', i.resolves_idempotency_key))
                     FROM input i JOIN fresh USING (event_id)
-                    RETURNING event_id, member_id, kind, occurred_at, amount_fen
+                    RETURNING event_id, member_id, kind, occurred_at, amount_fen, idempotency_key
                 ),
                 -- The figures operators see on a member move with every event stored, in the same
                 -- transaction, so they never disagree with the log.
@@ -120,19 +139,25 @@ public struct EventStore: Sendable {
                           FROM stored GROUP BY member_id) t
                     WHERE m.tenant_id = \(tenant.rawValue) AND m.member_id = t.member_id
                 )
-                SELECT event_id FROM stored
+                SELECT idempotency_key, event_id FROM stored
                 """)
-            let storedNow = Set(try inserted.map { try $0.decode(UUID.self, at: 0) })
-            let standing = try await connection.query(
-                """
-                SELECT idempotency_key, event_id FROM event_keys
-                WHERE tenant_id = \(tenant.rawValue) AND idempotency_key = ANY(\(events.map(\.idempotencyKey)))
-                """)
-            var outcome: [String: (eventID: EventID, stored: Bool)] = [:]
-            for row in standing {
-                let id = try row.decode(UUID.self, at: 1)
-                outcome[try row.decode(String.self, at: 0)] = (EventID(id), storedNow.contains(id))
+            var standing: [String: (eventID: EventID, stored: Bool)] = [:]
+            for row in inserted {
+                standing[try row.decode(String.self, at: 0)] = (EventID(try row.decode(UUID.self, at: 1)), true)
             }
+            // Keys not stored now were stored before (a retry): their standing events are looked up.
+            let earlier = Set(events.map(\.idempotencyKey)).subtracting(standing.keys)
+            if !earlier.isEmpty {
+                let rows = try await connection.query(
+                    """
+                    SELECT idempotency_key, event_id FROM event_keys
+                    WHERE tenant_id = \(tenant.rawValue) AND idempotency_key = ANY(\(Array(earlier)))
+                    """)
+                for row in rows {
+                    standing[try row.decode(String.self, at: 0)] = (EventID(try row.decode(UUID.self, at: 1)), false)
+                }
+            }
+            let outcome = EventBatchOutcome(standing: standing, unknownMembers: unknownMembers)
             if dryRun { throw DryRunFinished(outcome: outcome) }
             return outcome
         }

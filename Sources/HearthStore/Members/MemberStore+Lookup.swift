@@ -3,20 +3,6 @@ public import HearthDomain
 public import HearthPostgres
 
 extension MemberStore {
-    /// Which of `ids` are members of the tenant (deleted ones included, erased and merged ones not).
-    public func existing(_ ids: Set<MemberID>, tenant: TenantID) async throws -> Set<MemberID> {
-        guard !ids.isEmpty else { return [] }
-        return try await pool.withTenant(tenant) { connection in
-            let rows = try await connection.query(
-                """
-                SELECT member_id FROM members
-                WHERE tenant_id = \(tenant.rawValue) AND member_id = ANY(\(ids.map(\.rawValue)))
-                  AND erased_at IS NULL AND merged_into_member_id IS NULL
-                """)
-            return Set(try rows.map { MemberID(try $0.decode(UUID.self, at: 0)) })
-        }
-    }
-
     /// The members holding each handle (kinds as in the schema: phone, wechat, qq, dingtalk, email;
     /// values already normalised). Unknown handles are absent.
     public func holders(of handles: Set<MemberHandle>, tenant: TenantID) async throws -> [MemberHandle: MemberID] {

@@ -36,41 +36,22 @@ struct ImportEventsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let url = URL(fileURLWithPath: file)
-        guard FileManager.default.isReadableFile(atPath: url.path) else {
-            printError("hearth: cannot read \(file)")
-            throw ExitCode(1)
-        }
-        let rejectsFile = RejectsFile(url: URL(fileURLWithPath: rejects ?? file + ".rejects.csv"))
-        let bar = ProgressBar()
+        let session = try FileImportSession(path: file, rejectsPath: rejects)
         let options = service.callOptions(defaultTimeout: nil)
         let (dryRun, batchSize) = (self.dryRun, self.batchSize)
-        let outcome: EventFileImport.Outcome
-        do {
-            outcome = try await service.withClient { client in
+        let outcome = try await session.run {
+            try await service.withClient { client in
                 try await EventFileImport.run(
-                    file: url, client: client, dryRun: dryRun, callOptions: options, batchSize: batchSize,
-                    onProgress: bar.show, onRejected: { rows in rejectsFile.append(rows) })
+                    file: session.file, client: client, dryRun: dryRun, callOptions: options, batchSize: batchSize,
+                    onProgress: session.bar.show, onRejected: { rows in session.rejectsFile.append(rows) })
             }
-        } catch let error as MemberCSVLayoutError {
-            bar.finish()
-            printError("hearth: \(error.message)")
-            throw ExitCode(1)
-        } catch {
-            bar.finish()
-            throw error
-        }
-        bar.finish()
-        if let failure = rejectsFile.close() {
-            printError("hearth: \(failure)")
-            throw ExitCode(1)
         }
         try output.print(facts: [
             "rows": "\(outcome.rowsRead)",
             "accepted": "\(outcome.accepted)",
             "duplicate": "\(outcome.duplicate)",
             "rejected": "\(outcome.rejected)",
-            "rejects_file": outcome.rejected > 0 ? rejectsFile.url.path : "",
+            "rejects_file": outcome.rejected > 0 ? session.rejectsFile.url.path : "",
             "dry_run": "\(outcome.dryRun)",
         ])
     }

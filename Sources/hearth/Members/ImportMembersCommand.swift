@@ -33,37 +33,16 @@ struct ImportMembersCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let url = URL(fileURLWithPath: file)
-        guard FileManager.default.isReadableFile(atPath: url.path) else {
-            printError("hearth: cannot read \(file)")
-            throw ExitCode(1)
-        }
-        let rejectsFile = RejectsFile(url: URL(fileURLWithPath: rejects ?? file + ".rejects.csv"))
-        let bar = ProgressBar()
+        let session = try FileImportSession(path: file, rejectsPath: rejects)
         // An import of millions of rows runs for minutes: no deadline unless one is asked for.
         let options = service.callOptions(defaultTimeout: nil)
-        let dryRun = self.dryRun
-        let batchSize = self.batchSize
-        let outcome: MemberFileImport.Outcome
-        do {
-            outcome = try await service.withClient { client in
+        let (dryRun, batchSize) = (self.dryRun, self.batchSize)
+        let outcome = try await session.run {
+            try await service.withClient { client in
                 try await MemberFileImport.run(
-                    file: url, client: client, dryRun: dryRun, callOptions: options, batchSize: batchSize,
-                    onProgress: bar.show,
-                    onRejected: { rows in rejectsFile.append(rows) })
+                    file: session.file, client: client, dryRun: dryRun, callOptions: options, batchSize: batchSize,
+                    onProgress: session.bar.show, onRejected: { rows in session.rejectsFile.append(rows) })
             }
-        } catch let error as MemberCSVLayoutError {
-            bar.finish()
-            printError("hearth: \(error.message)")
-            throw ExitCode(1)
-        } catch {
-            bar.finish()
-            throw error
-        }
-        bar.finish()
-        if let failure = rejectsFile.close() {
-            printError("hearth: \(failure)")
-            throw ExitCode(1)
         }
         if !outcome.unknownColumns.isEmpty {
             printError(
@@ -75,7 +54,7 @@ struct ImportMembersCommand: AsyncParsableCommand {
             "updated": "\(outcome.updated)",
             "unchanged": "\(outcome.unchanged)",
             "rejected": "\(outcome.rejected)",
-            "rejects_file": outcome.rejected > 0 ? rejectsFile.url.path : "",
+            "rejects_file": outcome.rejected > 0 ? session.rejectsFile.url.path : "",
             "dry_run": "\(outcome.dryRun)",
             "unknown_columns": outcome.unknownColumns.joined(separator: ";"),
         ])

@@ -22,11 +22,9 @@ struct UpdateMemberCommand: AsyncParsableCommand {
 
         var maskPath: String {
             switch self {
-            case .phone, .email, .interests: rawValue
-            case .province: "region.province"
-            case .city: "region.city"
-            case .orgKind: "org_kind"
+            case .province, .city: "region." + rawValue
             case .source: "source_channel"
+            case .phone, .email, .orgKind, .interests: rawValue
             }
         }
     }
