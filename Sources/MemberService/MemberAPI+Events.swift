@@ -103,7 +103,12 @@ extension MemberAPI {
             // repeat inside this batch) is its duplicate.
             for (index, event) in events {
                 if stored.unknownMembers.contains(event.memberID) {
-                    rejectUnknownMember(index)
+                    if handles[index] != nil {
+                        // The handle's holder was merged away or erased after it was looked up.
+                        reject(index, "not_stored", "the member holding this handle changed meanwhile; send it again")
+                    } else {
+                        rejectUnknownMember(index)
+                    }
                     continue
                 }
                 guard let standing = stored.standing[event.idempotencyKey] else {

@@ -72,7 +72,7 @@ extension MemberAPI {
                 try await streamSegment(request, caller: caller, response: response)
                 return
             }
-            let query = try MemberMessages.query(from: request.filter, field: "filter")
+            let query = try await memberQuery(request.filter, field: "filter", tenant: caller.tenant)
             let full = try MemberIdentityMessages.full(request.view)
             try await members.forEachPage(
                 tenant: caller.tenant, matching: query, full: full, pageSize: Self.streamBatchSize

@@ -47,7 +47,7 @@ extension MemberAPI {
             return try await members.retag(
                 adding: adding, tags: tags, ids: ids, query: MemberQuery(), tenant: caller.tenant)
         case .filter(let filter):
-            let query = try MemberMessages.query(from: filter, field: "selection.filter")
+            let query = try await memberQuery(filter, field: "selection.filter", tenant: caller.tenant)
             return try await members.retag(adding: adding, tags: tags, ids: nil, query: query, tenant: caller.tenant)
         case nil:
             throw RPCError(

@@ -65,7 +65,20 @@ public struct MemberAPI: Hearth_Member_V1_MemberService.SimpleServiceProtocol {
     ) async throws -> Hearth_Member_V1_ListMembersResponse {
         try await handle {
             let caller = try RPCCaller.current()
-            let query = try MemberMessages.query(from: request.filter, field: "filter")
+            guard [.unspecified, .createdAtDesc].contains(request.orderBy) else {
+                throw RPCError(
+                    code: .invalidArgument,
+                    message: "members are listed newest first in this version; leave order_by unset or CREATED_AT_DESC",
+                    reason: "order_unsupported", fields: ["order_by": "\(request.orderBy)"])
+            }
+            guard try !MemberIdentityMessages.full(request.view) else {
+                throw RPCError(
+                    code: .invalidArgument,
+                    message:
+                        "ListMembers sends the basic view; for handles and consents use GetMember or StreamMembers",
+                    reason: "view_unsupported", fields: ["view": "FULL"])
+            }
+            let query = try await memberQuery(request.filter, field: "filter", tenant: caller.tenant)
             let cursor = try PageCursor.decode(request.page.cursor, idCount: 1, method: "ListMembers").map {
                 MemberCursor(createdAt: $0.0, memberID: MemberID($0.1[0]))
             }
@@ -148,5 +161,19 @@ public struct MemberAPI: Hearth_Member_V1_MemberService.SimpleServiceProtocol {
     /// Runs a handler body, turning domain and database errors into statuses an operator can read.
     func handle<Response>(_ body: () async throws -> Response) async throws(RPCError) -> Response {
         try await answering(logging: logger, body)
+    }
+}
+
+extension MemberAPI {
+    /// The store query for a member filter; a community that does not exist is `notFound`, not an
+    /// empty list.
+    func memberQuery(_ filter: Hearth_Member_V1_MemberFilter, field: String, tenant: TenantID) async throws
+        -> MemberQuery
+    {
+        let query = try MemberMessages.query(from: filter, field: field)
+        if let community = query.communityID, try await communities.community(community, tenant: tenant) == nil {
+            throw RPCError(code: .notFound, message: "no community \(community) in this tenant")
+        }
+        return query
     }
 }

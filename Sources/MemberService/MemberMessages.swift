@@ -70,31 +70,58 @@ enum MemberMessages {
             lifecycleStage: try lifecycleStage(profile.lifecycleStage) ?? .audience)
     }
 
-    /// The store query for a request's member filter. Fields this version cannot filter by are
-    /// refused by name, never ignored: ignoring one would list, or tag, more members than meant.
+    /// The store query for a request's member filter. A segment is refused by name, never ignored:
+    /// ignoring it would list, or tag, more members than meant. Its members are read through
+    /// StreamMembers (`hearth segments members`).
     static func query(from filter: Hearth_Member_V1_MemberFilter, field: String) throws -> MemberQuery {
-        let unsupported = [
-            ("segment_id", !filter.segmentID.isEmpty), ("community_id", !filter.communityID.isEmpty),
-            ("cities", !filter.cities.isEmpty), ("org_kinds", !filter.orgKinds.isEmpty),
-            ("tags_any", !filter.tagsAny.isEmpty), ("interests_any", !filter.interestsAny.isEmpty),
-            ("source_channels", !filter.sourceChannels.isEmpty), ("vip_tier_min", filter.hasVipTierMin),
-            ("vip_tier_max", filter.hasVipTierMax), ("last_active", filter.hasLastActive),
-            ("created", filter.hasCreated),
-        ].filter(\.1).map { "\(field).\($0.0)" }
-        guard unsupported.isEmpty else {
+        guard filter.segmentID.isEmpty else {
             throw RPCError(
                 code: .invalidArgument,
-                message: "members can be filtered by query, provinces, lifecycle stages and tags in this version; "
-                    + "not by " + unsupported.joined(separator: ", "),
-                reason: "filter_unsupported",
-                fields: Dictionary(uniqueKeysWithValues: unsupported.map { ($0, "not supported yet") }))
+                message: "\(field).segment_id works with StreamMembers only (hearth segments members); "
+                    + "here, filter by the other fields or write the segment's rule into a new one",
+                reason: "filter_unsupported", fields: ["\(field).segment_id": "StreamMembers only"])
         }
-        return MemberQuery(
+        var query = MemberQuery(
             text: filter.query.isEmpty ? nil : filter.query,
             provinces: filter.provinces,
             lifecycleStages: try filter.lifecycleStages.compactMap(lifecycleStage),
             tagsAll: filter.tagsAll,
             includeDeleted: filter.includeDeleted)
+        query.cities = filter.cities
+        query.organisationKinds = filter.orgKinds
+        query.sourceChannels = try filter.sourceChannels.compactMap(sourceChannel)
+        query.tagsAny = filter.tagsAny
+        query.interestsAny = filter.interestsAny
+        if filter.hasVipTierMin || filter.hasVipTierMax {
+            let low = filter.hasVipTierMin ? Int(filter.vipTierMin) : 0
+            let high = filter.hasVipTierMax ? Int(filter.vipTierMax) : 9
+            guard (0...9).contains(low), (0...9).contains(high), low <= high else {
+                throw RPCError(
+                    code: .invalidArgument,
+                    message: "\(field).vip_tier_min and vip_tier_max are 0 to 9, the minimum not above the maximum; "
+                        + "got \(low) to \(high)",
+                    reason: "vip_tier_range",
+                    fields: ["\(field).vip_tier_min": "\(low)", "\(field).vip_tier_max": "\(high)"])
+            }
+            query.vipTiers = low...high
+        }
+        if filter.hasLastActive { query.lastActive = try bounds(filter.lastActive, field: "\(field).last_active") }
+        if filter.hasCreated { query.created = try bounds(filter.created, field: "\(field).created") }
+        if !filter.communityID.isEmpty {
+            query.communityID = try CommunityMessages.communityID(filter.communityID, field: "\(field).community_id")
+        }
+        return query
+    }
+
+    private static func bounds(_ range: Hearth_Common_V1_TimeRange, field: String) throws -> DateBounds {
+        let bounds = DateBounds(
+            start: range.hasStart ? range.start.date : nil, end: range.hasEnd ? range.end.date : nil)
+        if let start = bounds.start, let end = bounds.end, start >= end {
+            throw RPCError(
+                code: .invalidArgument, message: "\(field) starts at or after its end", reason: "time_range_invalid",
+                fields: [field: "start >= end"])
+        }
+        return bounds
     }
 
     static func lifecycleStage(_ stage: LifecycleStage) -> Hearth_Common_V1_LifecycleStage {

@@ -87,6 +87,13 @@ extension EndToEndTests {
         let lines = csv.split(separator: "\n")
         #expect(lines.first == "id,name,phone,province,city,stage,vip,tags,created,deleted")
         #expect(lines.count == 5)
+        // The profile filters, as an operator types them.
+        let chengduFans = try await stack.hearthRows([
+            "members", "list", "--city", "成都", "--stage", "fan", "--vip-min", "1", "--interest", "保健",
+        ])
+        #expect(chengduFans.map { $0["id"] } == [ids[0]])
+        let badTier = try await stack.hearth(["members", "list", "--vip-max", "12"])
+        #expect(badTier.status == 2, "\(badTier.errors)")
         return ids
     }
 
@@ -205,6 +212,11 @@ extension EndToEndTests {
 
         let listed = try await stack.hearthRows(["segments", "list"])
         #expect(listed.map { $0["name"] } == ["vip-sichuan"])
+        let shown = try await stack.hearthSucceeding(["segments", "get", vipID, "--output", "json"])
+        let facts = try #require(try JSONSerialization.jsonObject(with: Data(shown.utf8)) as? [String: String])
+        #expect(facts["name"] == "vip-sichuan")
+        #expect(facts["kind"] == "dynamic")
+        #expect(facts["rule"]?.contains("vip_tier >= 2") == true)
         let streamed = try await stack.hearthSucceeding(["segments", "members", vipID, "--output", "csv"])
         let vipCount = try await stack.query(
             "SELECT count(*) FROM members WHERE province = 'Sichuan' AND vip_tier >= 2")[0].decode(Int64.self, at: 0)

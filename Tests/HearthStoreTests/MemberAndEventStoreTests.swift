@@ -94,10 +94,14 @@ struct MemberAndEventStoreTests {
             await #expect(throws: DomainError.self) { try await events.record([badPurchase], tenant: tenant) }
             let unknownMember = MemberEvent(
                 tenantID: tenant, memberID: MemberID(), kind: .share, occurredAt: Date(), idempotencyKey: "y")
+            let liveMember = MemberEvent(
+                tenantID: tenant, memberID: member.id, kind: .share, occurredAt: Date(), idempotencyKey: "z")
             let error = await #expect(throws: DomainError.self) {
-                try await events.record([unknownMember], tenant: tenant)
+                try await events.record([liveMember, unknownMember], tenant: tenant)
             }
             #expect(error?.code == .notFound)
+            // Nothing of the refused batch was kept, not even the live member's event.
+            #expect(try await events.events(of: member.id, tenant: tenant).count == 3)
             await pool.close()
         }
     }

@@ -230,6 +230,7 @@ struct IdentityAPITests {
             #expect(try await stream(Hearth_Member_V1_StreamMembersRequest(), tenant: harness.otherTenant).isEmpty)
 
             var unsupported = Hearth_Member_V1_StreamMembersRequest()
+            unsupported.filter.segmentID = UUID().uuidString.lowercased()
             unsupported.filter.cities = ["Chengdu"]
             let refused = await #expect(throws: RPCError.self) { try await stream(unsupported) }
             #expect(refused?.code == .invalidArgument)

@@ -70,10 +70,10 @@ struct MemberAPITests {
                 #expect(bad?.code == .invalidArgument)
 
                 var unsupported = Hearth_Member_V1_ListMembersRequest()
-                unsupported.filter.orgKinds = ["pharmacy"]
+                unsupported.view = .full
                 let refused = await #expect(throws: RPCError.self) { try await client.listMembers(unsupported) }
                 #expect(refused?.code == .invalidArgument)
-                #expect(refused?.message.contains("filter.org_kinds") == true)
+                #expect(refused?.message.contains("GetMember or StreamMembers") == true)
             }
         }
     }
@@ -190,7 +190,7 @@ struct TagAPITests {
                 #expect(try await client.getMember(get).member.profile.tags == ["sichuan-2026", "vip"])
 
                 var unsupported = Hearth_Member_V1_TagMembersRequest()
-                unsupported.selection.filter.cities = ["Chengdu"]
+                unsupported.selection.filter.segmentID = UUID().uuidString.lowercased()
                 unsupported.tags = ["x"]
                 let refused = await #expect(throws: RPCError.self) { try await client.tagMembers(unsupported) }
                 #expect(refused?.code == .invalidArgument)

@@ -34,10 +34,9 @@ public struct EventStore: Sendable {
     /// whose key was new are inserted, so a retried batch adds nothing.
     /// Throws `notFound`, storing nothing, when an event's member is not a live member of the tenant.
     public func record(_ events: [MemberEvent], tenant: TenantID) async throws -> EventRecordOutcome {
-        let outcome = try await recordReportingEach(events, tenant: tenant)
-        if let unknown = outcome.unknownMembers.first {
-            throw DomainError(code: .notFound, message: "this tenant has no member \(unknown)")
-        }
+        try validate(events, tenant: tenant)
+        guard !events.isEmpty else { return EventRecordOutcome(inserted: 0, duplicates: 0) }
+        let outcome = try await store(events, tenant: tenant, dryRun: false, refusingUnknownMembers: true)
         let inserted = outcome.standing.values.count(where: \.stored)
         return EventRecordOutcome(inserted: inserted, duplicates: events.count - inserted)
     }
@@ -49,18 +48,22 @@ public struct EventStore: Sendable {
     public func recordReportingEach(_ events: [MemberEvent], tenant: TenantID, dryRun: Bool = false) async throws
         -> EventBatchOutcome
     {
+        try validate(events, tenant: tenant)
+        guard !events.isEmpty else { return EventBatchOutcome(standing: [:], unknownMembers: []) }
+        do {
+            return try await store(events, tenant: tenant, dryRun: dryRun, refusingUnknownMembers: false)
+        } catch let finished as DryRunFinished {
+            return finished.outcome
+        }
+    }
+
+    private func validate(_ events: [MemberEvent], tenant: TenantID) throws {
         for event in events {
             try event.validate()
             guard event.tenantID == tenant else {
                 throw DomainError(
                     code: .invalidArgument, message: "event \(event.idempotencyKey) belongs to another tenant")
             }
-        }
-        guard !events.isEmpty else { return EventBatchOutcome(standing: [:], unknownMembers: []) }
-        do {
-            return try await store(events, tenant: tenant, dryRun: dryRun)
-        } catch let finished as DryRunFinished {
-            return finished.outcome
         }
     }
 
@@ -69,7 +72,11 @@ public struct EventStore: Sendable {
         var outcome: EventBatchOutcome
     }
 
-    private func store(_ events: [MemberEvent], tenant: TenantID, dryRun: Bool) async throws -> EventBatchOutcome {
+    /// `refusingUnknownMembers`: throw `notFound` (rolling everything back) instead of leaving out
+    /// the events of members who are not live.
+    private func store(_ events: [MemberEvent], tenant: TenantID, dryRun: Bool, refusingUnknownMembers: Bool)
+        async throws -> EventBatchOutcome
+    {
         try await pool.withTenant(tenant) { connection in
             // Members whose totals change are locked in id order first, so two batches about the
             // same members queue instead of deadlocking; the same probe tells which members are live.
@@ -83,6 +90,9 @@ public struct EventStore: Sendable {
                     """
                 ).map { MemberID(try $0.decode(UUID.self, at: 0)) })
             let unknownMembers = Set(events.map(\.memberID)).subtracting(live)
+            if refusingUnknownMembers, let unknown = unknownMembers.first {
+                throw DomainError(code: .notFound, message: "this tenant has no member \(unknown)")
+            }
             let events = unknownMembers.isEmpty ? events : events.filter { live.contains($0.memberID) }
             guard !events.isEmpty else { return EventBatchOutcome(standing: [:], unknownMembers: unknownMembers) }
             let properties = events.map { event in event.propertiesJSON.map { String(decoding: $0, as: UTF8.self) } }

@@ -7,9 +7,23 @@ public struct MemberQuery: Sendable, Hashable {
     /// Matches a substring of the display name, or a phone or email exactly.
     public var text: String?
     public var provinces: [String] = []
+    public var cities: [String] = []
+    public var organisationKinds: [String] = []
     public var lifecycleStages: [LifecycleStage] = []
+    public var sourceChannels: [SourceChannel] = []
     /// The member has every one of these tags.
     public var tagsAll: [String] = []
+    /// The member has at least one of these tags.
+    public var tagsAny: [String] = []
+    /// The member has at least one of these interests.
+    public var interestsAny: [String] = []
+    public var vipTiers: ClosedRange<Int>?
+    /// Last active in this range (start included, end excluded); never-active members do not match.
+    public var lastActive: DateBounds?
+    /// Created in this range (start included, end excluded).
+    public var created: DateBounds?
+    /// An active member of this community.
+    public var communityID: CommunityID?
     public var includeDeleted = false
 
     public init(
@@ -21,6 +35,17 @@ public struct MemberQuery: Sendable, Hashable {
         self.lifecycleStages = lifecycleStages
         self.tagsAll = tagsAll
         self.includeDeleted = includeDeleted
+    }
+}
+
+/// A time range either end of which may be open.
+public struct DateBounds: Sendable, Hashable {
+    public var start: Date?
+    public var end: Date?
+
+    public init(start: Date?, end: Date?) {
+        self.start = start
+        self.end = end
     }
 }
 
@@ -39,11 +64,35 @@ extension MemberQuery {
             let exact = statement.bind(text)
             statement.sql += " AND (display_name ILIKE \(like) OR phone_e164 = \(exact) OR email = lower(\(exact)))"
         }
-        if !provinces.isEmpty { statement.sql += " AND province = ANY(\(statement.bind(provinces)))" }
-        if !lifecycleStages.isEmpty {
-            statement.sql += " AND lifecycle_stage = ANY(\(statement.bind(lifecycleStages.map(\.rawValue))))"
+        func any(_ column: String, _ values: [String]) {
+            guard !values.isEmpty else { return }
+            statement.sql += " AND \(column) = ANY(\(statement.bind(values)))"
         }
+        any("province", provinces)
+        any("city", cities)
+        any("org_kind", organisationKinds)
+        any("lifecycle_stage", lifecycleStages.map(\.rawValue))
+        any("source_channel", sourceChannels.map(\.rawValue))
         if !tagsAll.isEmpty { statement.sql += " AND tags @> \(statement.bind(tagsAll))" }
+        if !tagsAny.isEmpty { statement.sql += " AND tags && \(statement.bind(tagsAny))" }
+        if !interestsAny.isEmpty { statement.sql += " AND interests && \(statement.bind(interestsAny))" }
+        if let vipTiers {
+            let low = statement.bind(Int16(clamping: vipTiers.lowerBound))
+            let high = statement.bind(Int16(clamping: vipTiers.upperBound))
+            statement.sql += " AND vip_tier BETWEEN \(low) AND \(high)"
+        }
+        func within(_ column: String, _ bounds: DateBounds?) {
+            guard let bounds else { return }
+            if let start = bounds.start { statement.sql += " AND \(column) >= \(statement.bind(start))" }
+            if let end = bounds.end { statement.sql += " AND \(column) < \(statement.bind(end))" }
+        }
+        within("last_active_at", lastActive)
+        within("created_at", created)
+        if let communityID {
+            statement.sql +=
+                " AND member_id IN (SELECT ms.member_id FROM memberships ms WHERE ms.tenant_id = hearth_current_tenant()"
+                + " AND ms.community_id = \(statement.bind(communityID.rawValue)) AND ms.status = 'active')"
+        }
     }
 }
 

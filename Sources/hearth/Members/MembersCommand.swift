@@ -108,9 +108,9 @@ struct ListMembersCommand: AsyncParsableCommand {
         commandName: "list", abstract: "List members, newest first.")
 
     @Option(help: "Name substring, or an exact phone or email.") var query: String?
-    @Option(name: .customLong("province"), help: "Only this province; repeat for several.") var provinces: [String] = []
     @Option(name: .customLong("tag"), help: "Only members with this tag; repeat to require several.")
     var tags: [String] = []
+    @OptionGroup(title: "Filters") var filters: MemberFilterOptions
     @Flag(name: .customLong("include-deleted"), help: "Also list soft-deleted members.") var includeDeleted = false
     @Option(help: "At most this many members (all pages are fetched until then).") var limit: Int = 100
     @OptionGroup var service: MemberServiceOptions
@@ -122,8 +122,8 @@ struct ListMembersCommand: AsyncParsableCommand {
 
     func run() async throws {
         var request = Hearth_Member_V1_ListMembersRequest()
+        request.filter = filters.apply(to: request.filter)
         request.filter.query = query ?? ""
-        request.filter.provinces = provinces
         request.filter.tagsAll = tags
         request.filter.includeDeleted = includeDeleted
         let (options, limit) = (service.callOptions, self.limit)

@@ -46,27 +46,25 @@ struct UntagMembersCommand: AsyncParsableCommand {
 struct MemberSelectionOptions: ParsableArguments {
     @Option(name: .customLong("tag"), help: "A tag; repeat for several.") var tags: [String] = []
     @Option(name: .customLong("id"), help: "A member id; repeat for several.") var ids: [String] = []
-    @Option(name: .customLong("province"), help: "Everyone in this province; repeat for several.")
-    var provinces: [String] = []
     @Option(name: .customLong("with-tag"), help: "Everyone already holding this tag; repeat to require several.")
     var withTags: [String] = []
+    @OptionGroup(title: "Filters") var filters: MemberFilterOptions
     @Flag(name: .customLong("all"), help: "Every member of the tenant (needed when no other filter is given).")
     var all = false
 
     func validate() throws {
         guard !tags.isEmpty else { throw ValidationError("name at least one --tag") }
-        let filtered = !provinces.isEmpty || !withTags.isEmpty || all
+        let filtered = !withTags.isEmpty || !filters.isEmpty || all
         guard ids.isEmpty || !filtered else { throw ValidationError("choose members by --id or by filter, not both") }
         guard !ids.isEmpty || filtered else {
-            throw ValidationError("choose members: --id, --province, --with-tag, or --all for everyone")
+            throw ValidationError("choose members: --id, a filter (--province, --with-tag, --stage, …), or --all")
         }
     }
 
     var selection: Hearth_Member_V1_MemberSelection {
         var selection = Hearth_Member_V1_MemberSelection()
         if ids.isEmpty {
-            var filter = Hearth_Member_V1_MemberFilter()
-            filter.provinces = provinces
+            var filter = filters.apply(to: Hearth_Member_V1_MemberFilter())
             filter.tagsAll = withTags
             selection.filter = filter
         } else {

@@ -14,7 +14,8 @@ struct SegmentsCommand: AsyncParsableCommand {
               and purchases(last 90d).count >= 1 and not member_of("vip-sichuan")
             """,
         subcommands: [
-            CreateSegmentCommand.self, PreviewSegmentCommand.self, ListSegmentsCommand.self, SegmentMembersCommand.self,
+            CreateSegmentCommand.self, PreviewSegmentCommand.self, ListSegmentsCommand.self, GetSegmentCommand.self,
+            SegmentMembersCommand.self,
             UpdateSegmentCommand.self, DeleteSegmentCommand.self, SnapshotSegmentCommand.self,
         ])
 }
@@ -94,6 +95,36 @@ struct PreviewSegmentCommand: AsyncParsableCommand {
                         + (member.map(MemberRows.row) ?? MemberRows.columns.map { _ in "" })
                 })
         }
+    }
+}
+
+struct GetSegmentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "get", abstract: "Show one segment: its rule, kind, snapshot and who made it.")
+
+    @Argument(help: "The segment's id.") var id: String
+    @OptionGroup var service: MemberServiceOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        var request = Hearth_Member_V1_GetSegmentRequest()
+        request.segmentID = id
+        let options = service.callOptions
+        let segment = try await service.withClient { client in
+            try await client.getSegment(request, options: options).segment
+        }
+        let isStatic = segment.kind == .static
+        try output.print(facts: [
+            "id": segment.segmentID,
+            "name": segment.name,
+            "kind": isStatic ? "static" : "dynamic",
+            "rule": segment.ruleText,
+            "snapshot_at": isStatic && segment.hasSnapshotAt ? MemberRows.timestamp(segment.snapshotAt.date) : "",
+            "members": isStatic ? "\(segment.memberCount)" : "",
+            "created_by": segment.createdBy,
+            "created": segment.hasCreatedAt ? MemberRows.timestamp(segment.createdAt.date) : "",
+            "updated": segment.hasUpdatedAt ? MemberRows.timestamp(segment.updatedAt.date) : "",
+        ])
     }
 }
 
