@@ -266,5 +266,18 @@ extension EndToEndTests {
         #expect(Set(seated.map { $0["member"] }) == [members[0], members[3]], "the core member seeds the replica")
         let settings = try await stack.hearthSucceeding(["communities", "get", try #require(replica["id"])])
         #expect(settings.contains("不发广告"))
+
+        // A pass phrase read from a file, never typed where shell history keeps it.
+        let phrase = stack.scratch.appendingPathComponent("phrase.txt")
+        try "芝麻开门\n".write(to: phrase, atomically: true, encoding: .utf8)
+        let guarded = try await stack.hearthRows([
+            "communities", "create", "--name", "暗号群", "--platform", "qq", "--pass-phrase", "@" + phrase.path,
+        ])
+        let guardedID = try #require(guarded.first?["id"])
+        let wrongPhrase = try await stack.hearth(["communities", "join", guardedID, members[2], "--pass-phrase", "芝麻"])
+        #expect(wrongPhrase.status == 1, "\(wrongPhrase.errors)")
+        try await stack.hearthSucceeding([
+            "communities", "join", guardedID, members[2], "--pass-phrase", "@" + phrase.path,
+        ])
     }
 }

@@ -94,6 +94,51 @@ struct EventImportAPITests {
         }
     }
 
+    /// One row of every kind the issue lists, with the community and campaign each names.
+    @Test func everyKindIsStoredWithItsCommunityAndCampaign() async throws {
+        try await MemberServiceHarness.with { harness in
+            try await harness.withClient(role: .operator) { client in
+                _ = try await client.createMember(createRequest(name: "王芳", phone: "13800138000"))
+                let group = try await CommunityCalls.community(client, name: "成都药店会员群").communityID
+                let campaign = UUID().uuidString.lowercased()
+                let rows = [
+                    "message,\(group),,,", "check_in,\(group),,,", "share,,\(campaign),,", "referral,,\(campaign),,",
+                    "purchase,,\(campaign),9900,", "campaign_participation,,\(campaign),,", "visit,,,,",
+                    "feedback,\(group),,,open", "join,\(group),,,", "leave,\(group),,,",
+                ]
+                let csv = try write(
+                    "phone,kind,community_id,campaign_id,amount_fen,feedback_status,occurred_at,idempotency_key\n"
+                        + rows.enumerated().map { index, row in
+                            "13800138000,\(row),2026-11-2\(index % 10)T09:00:00+08:00,k-\(index)"
+                        }.joined(separator: "\n") + "\n", extension: "csv")
+                let rejects = Rejects()
+                let outcome = try await EventFileImport.run(
+                    file: csv, client: client, dryRun: false, onRejected: rejects.add)
+                #expect(rejects.byRow == [:])
+                #expect(outcome.accepted == 10)
+
+                var list = Hearth_Member_V1_ListEventsRequest()
+                list.page.pageSize = 100
+                let stored = Dictionary(
+                    uniqueKeysWithValues: try await client.listEvents(list).events.map { ($0.kind, $0) })
+                #expect(
+                    Set(stored.keys) == [
+                        .message, .checkIn, .share, .referral, .purchase, .campaignParticipation, .visit, .feedback,
+                        .join, .leave,
+                    ])
+                for kind in [Hearth_Common_V1_EventKind.message, .checkIn, .feedback, .join, .leave] {
+                    #expect(stored[kind]?.communityID == group, "\(kind)")
+                }
+                for kind in [Hearth_Common_V1_EventKind.share, .referral, .purchase, .campaignParticipation] {
+                    #expect(stored[kind]?.campaignID == campaign, "\(kind)")
+                }
+                #expect(stored[.purchase]?.amountFen == 9_900)
+                #expect(stored[.feedback]?.feedbackStatus == .open)
+                #expect(stored[.visit]?.communityID == "")
+            }
+        }
+    }
+
     func write(_ text: String, extension: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent(
             "hearth-events-\(UUID()).\(`extension`)")

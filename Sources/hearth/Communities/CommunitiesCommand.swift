@@ -152,3 +152,19 @@ func textArgument(_ value: String) throws -> String {
     }
     return String(decoding: data, as: UTF8.self)
 }
+
+/// Reads a secret option's value from a file when it is `@PATH`, or from the first line of standard
+/// input when it is `-`, so the secret stays out of shell history and process listings; one
+/// trailing line break is dropped.
+func secretArgument(_ value: String) throws -> String {
+    let text: String
+    if value == "-" {
+        guard let line = readLine(strippingNewline: true) else {
+            throw ValidationError("expected the secret on standard input, found nothing")
+        }
+        text = line
+    } else {
+        text = try textArgument(value)
+    }
+    return text.hasSuffix("\r\n") ? String(text.dropLast(2)) : text.hasSuffix("\n") ? String(text.dropLast()) : text
+}

@@ -9,7 +9,11 @@ struct CommunitySettingsOptions: ParsableArguments {
     @Option(help: "Seats; 0 means the platform's usual limit (WeChat 500, QQ 2000, …).") var capacity: Int?
     @Option(name: .customLong("join-policy"), help: "open, approval, invite_only or paid.")
     var joinPolicy: EnumArgument<Hearth_Member_V1_JoinPolicy>?
-    @Option(name: .customLong("pass-phrase"), help: "The phrase newcomers must give (stored hashed).")
+    @Option(
+        name: .customLong("pass-phrase"),
+        help:
+            "The phrase newcomers must give (stored hashed); @FILE or - (standard input) keeps it out of shell history."
+    )
     var passPhrase: String?
     @Option(help: "ring (peers, loose rules) or pyramid (admins, clear rules).")
     var structure: EnumArgument<Hearth_Member_V1_CommunityStructure>?
@@ -44,7 +48,7 @@ struct CommunitySettingsOptions: ParsableArguments {
             paths.append("join_policy")
         }
         if let passPhrase {
-            message.passPhrase = passPhrase
+            message.passPhrase = try secretArgument(passPhrase)
             paths.append("pass_phrase")
         }
         if let structure {

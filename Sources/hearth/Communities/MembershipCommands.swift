@@ -13,7 +13,9 @@ struct JoinCommunityCommand: AsyncParsableCommand {
         abstract: "Join a member under the community's join policy (pending under approval).")
 
     @OptionGroup var target: MembershipTarget
-    @Option(name: .customLong("pass-phrase"), help: "The community's pass phrase, if it has one.")
+    @Option(
+        name: .customLong("pass-phrase"),
+        help: "The community's pass phrase, if it has one; @FILE or - (standard input) keeps it out of shell history.")
     var passPhrase: String?
     @Option(name: .customLong("payment-order"), help: "Paid communities: the order that paid for the seat.")
     var paymentOrder: String?
@@ -24,7 +26,7 @@ struct JoinCommunityCommand: AsyncParsableCommand {
         var request = Hearth_Member_V1_JoinCommunityRequest()
         request.communityID = target.community
         request.memberID = target.member
-        request.passPhrase = passPhrase ?? ""
+        request.passPhrase = try passPhrase.map(secretArgument) ?? ""
         request.paymentOrderID = paymentOrder ?? ""
         let options = service.callOptions
         let membership = try await service.withClient { client in
