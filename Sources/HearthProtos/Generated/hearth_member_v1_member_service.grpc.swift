@@ -802,8 +802,9 @@ extension Hearth_Member_V1_MemberService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Lists members matching a filter, a page at a time. Role: viewer. NOT_FOUND (the filter's
-        /// > segment or community).
+        /// > Lists members matching a filter, newest first, a page at a time. Role: viewer. NOT_FOUND
+        /// > (the filter's community); INVALID_ARGUMENT (a segment in the filter: StreamMembers reads a
+        /// > segment's members; an order other than CREATED_AT_DESC; the FULL view).
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Hearth_Member_V1_ListMembersRequest` messages.
@@ -823,7 +824,8 @@ extension Hearth_Member_V1_MemberService {
         /// >
         /// > Streams every member matching a filter, in batches, from one consistent snapshot: how a
         /// > segment's or community's members are read in full (campaign targeting, exports).
-        /// > Role: viewer. NOT_FOUND (the filter's segment or community).
+        /// > Role: viewer. NOT_FOUND (the filter's segment or community); INVALID_ARGUMENT (a segment
+        /// > together with other filter fields: a segment streams on its own).
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Hearth_Member_V1_StreamMembersRequest` messages.
@@ -842,7 +844,7 @@ extension Hearth_Member_V1_MemberService {
         /// > Source IDL Documentation:
         /// >
         /// > Adds tags to the selected members. Role: operator. INVALID_ARGUMENT (more than 10,000 ids,
-        /// > bad labels).
+        /// > bad labels, a segment in the filter); NOT_FOUND (the filter's community).
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Hearth_Member_V1_TagMembersRequest` messages.
@@ -860,7 +862,8 @@ extension Hearth_Member_V1_MemberService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Removes tags from the selected members. Role: operator.
+        /// > Removes tags from the selected members. Role: operator. INVALID_ARGUMENT and NOT_FOUND as
+        /// > TagMembers.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Hearth_Member_V1_UntagMembersRequest` messages.
@@ -1697,8 +1700,9 @@ extension Hearth_Member_V1_MemberService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Lists members matching a filter, a page at a time. Role: viewer. NOT_FOUND (the filter's
-        /// > segment or community).
+        /// > Lists members matching a filter, newest first, a page at a time. Role: viewer. NOT_FOUND
+        /// > (the filter's community); INVALID_ARGUMENT (a segment in the filter: StreamMembers reads a
+        /// > segment's members; an order other than CREATED_AT_DESC; the FULL view).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_ListMembersRequest` message.
@@ -1718,7 +1722,8 @@ extension Hearth_Member_V1_MemberService {
         /// >
         /// > Streams every member matching a filter, in batches, from one consistent snapshot: how a
         /// > segment's or community's members are read in full (campaign targeting, exports).
-        /// > Role: viewer. NOT_FOUND (the filter's segment or community).
+        /// > Role: viewer. NOT_FOUND (the filter's segment or community); INVALID_ARGUMENT (a segment
+        /// > together with other filter fields: a segment streams on its own).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_StreamMembersRequest` message.
@@ -1737,7 +1742,7 @@ extension Hearth_Member_V1_MemberService {
         /// > Source IDL Documentation:
         /// >
         /// > Adds tags to the selected members. Role: operator. INVALID_ARGUMENT (more than 10,000 ids,
-        /// > bad labels).
+        /// > bad labels, a segment in the filter); NOT_FOUND (the filter's community).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_TagMembersRequest` message.
@@ -1755,7 +1760,8 @@ extension Hearth_Member_V1_MemberService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Removes tags from the selected members. Role: operator.
+        /// > Removes tags from the selected members. Role: operator. INVALID_ARGUMENT and NOT_FOUND as
+        /// > TagMembers.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_UntagMembersRequest` message.
@@ -2590,8 +2596,9 @@ extension Hearth_Member_V1_MemberService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Lists members matching a filter, a page at a time. Role: viewer. NOT_FOUND (the filter's
-        /// > segment or community).
+        /// > Lists members matching a filter, newest first, a page at a time. Role: viewer. NOT_FOUND
+        /// > (the filter's community); INVALID_ARGUMENT (a segment in the filter: StreamMembers reads a
+        /// > segment's members; an order other than CREATED_AT_DESC; the FULL view).
         ///
         /// - Parameters:
         ///   - request: A `Hearth_Member_V1_ListMembersRequest` message.
@@ -2611,7 +2618,8 @@ extension Hearth_Member_V1_MemberService {
         /// >
         /// > Streams every member matching a filter, in batches, from one consistent snapshot: how a
         /// > segment's or community's members are read in full (campaign targeting, exports).
-        /// > Role: viewer. NOT_FOUND (the filter's segment or community).
+        /// > Role: viewer. NOT_FOUND (the filter's segment or community); INVALID_ARGUMENT (a segment
+        /// > together with other filter fields: a segment streams on its own).
         ///
         /// - Parameters:
         ///   - request: A `Hearth_Member_V1_StreamMembersRequest` message.
@@ -2631,7 +2639,7 @@ extension Hearth_Member_V1_MemberService {
         /// > Source IDL Documentation:
         /// >
         /// > Adds tags to the selected members. Role: operator. INVALID_ARGUMENT (more than 10,000 ids,
-        /// > bad labels).
+        /// > bad labels, a segment in the filter); NOT_FOUND (the filter's community).
         ///
         /// - Parameters:
         ///   - request: A `Hearth_Member_V1_TagMembersRequest` message.
@@ -2649,7 +2657,8 @@ extension Hearth_Member_V1_MemberService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Removes tags from the selected members. Role: operator.
+        /// > Removes tags from the selected members. Role: operator. INVALID_ARGUMENT and NOT_FOUND as
+        /// > TagMembers.
         ///
         /// - Parameters:
         ///   - request: A `Hearth_Member_V1_UntagMembersRequest` message.
@@ -5130,8 +5139,9 @@ extension Hearth_Member_V1_MemberService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Lists members matching a filter, a page at a time. Role: viewer. NOT_FOUND (the filter's
-        /// > segment or community).
+        /// > Lists members matching a filter, newest first, a page at a time. Role: viewer. NOT_FOUND
+        /// > (the filter's community); INVALID_ARGUMENT (a segment in the filter: StreamMembers reads a
+        /// > segment's members; an order other than CREATED_AT_DESC; the FULL view).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_ListMembersRequest` message.
@@ -5156,7 +5166,8 @@ extension Hearth_Member_V1_MemberService {
         /// >
         /// > Streams every member matching a filter, in batches, from one consistent snapshot: how a
         /// > segment's or community's members are read in full (campaign targeting, exports).
-        /// > Role: viewer. NOT_FOUND (the filter's segment or community).
+        /// > Role: viewer. NOT_FOUND (the filter's segment or community); INVALID_ARGUMENT (a segment
+        /// > together with other filter fields: a segment streams on its own).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_StreamMembersRequest` message.
@@ -5180,7 +5191,7 @@ extension Hearth_Member_V1_MemberService {
         /// > Source IDL Documentation:
         /// >
         /// > Adds tags to the selected members. Role: operator. INVALID_ARGUMENT (more than 10,000 ids,
-        /// > bad labels).
+        /// > bad labels, a segment in the filter); NOT_FOUND (the filter's community).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_TagMembersRequest` message.
@@ -5203,7 +5214,8 @@ extension Hearth_Member_V1_MemberService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Removes tags from the selected members. Role: operator.
+        /// > Removes tags from the selected members. Role: operator. INVALID_ARGUMENT and NOT_FOUND as
+        /// > TagMembers.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_UntagMembersRequest` message.
@@ -6318,8 +6330,9 @@ extension Hearth_Member_V1_MemberService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Lists members matching a filter, a page at a time. Role: viewer. NOT_FOUND (the filter's
-        /// > segment or community).
+        /// > Lists members matching a filter, newest first, a page at a time. Role: viewer. NOT_FOUND
+        /// > (the filter's community); INVALID_ARGUMENT (a segment in the filter: StreamMembers reads a
+        /// > segment's members; an order other than CREATED_AT_DESC; the FULL view).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_ListMembersRequest` message.
@@ -6355,7 +6368,8 @@ extension Hearth_Member_V1_MemberService {
         /// >
         /// > Streams every member matching a filter, in batches, from one consistent snapshot: how a
         /// > segment's or community's members are read in full (campaign targeting, exports).
-        /// > Role: viewer. NOT_FOUND (the filter's segment or community).
+        /// > Role: viewer. NOT_FOUND (the filter's segment or community); INVALID_ARGUMENT (a segment
+        /// > together with other filter fields: a segment streams on its own).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_StreamMembersRequest` message.
@@ -6388,7 +6402,7 @@ extension Hearth_Member_V1_MemberService {
         /// > Source IDL Documentation:
         /// >
         /// > Adds tags to the selected members. Role: operator. INVALID_ARGUMENT (more than 10,000 ids,
-        /// > bad labels).
+        /// > bad labels, a segment in the filter); NOT_FOUND (the filter's community).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_TagMembersRequest` message.
@@ -6422,7 +6436,8 @@ extension Hearth_Member_V1_MemberService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Removes tags from the selected members. Role: operator.
+        /// > Removes tags from the selected members. Role: operator. INVALID_ARGUMENT and NOT_FOUND as
+        /// > TagMembers.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_UntagMembersRequest` message.
@@ -7904,8 +7919,9 @@ extension Hearth_Member_V1_MemberService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Lists members matching a filter, a page at a time. Role: viewer. NOT_FOUND (the filter's
-    /// > segment or community).
+    /// > Lists members matching a filter, newest first, a page at a time. Role: viewer. NOT_FOUND
+    /// > (the filter's community); INVALID_ARGUMENT (a segment in the filter: StreamMembers reads a
+    /// > segment's members; an order other than CREATED_AT_DESC; the FULL view).
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Hearth_Member_V1_ListMembersRequest` message.
@@ -7936,7 +7952,8 @@ extension Hearth_Member_V1_MemberService.ClientProtocol {
     /// >
     /// > Streams every member matching a filter, in batches, from one consistent snapshot: how a
     /// > segment's or community's members are read in full (campaign targeting, exports).
-    /// > Role: viewer. NOT_FOUND (the filter's segment or community).
+    /// > Role: viewer. NOT_FOUND (the filter's segment or community); INVALID_ARGUMENT (a segment
+    /// > together with other filter fields: a segment streams on its own).
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Hearth_Member_V1_StreamMembersRequest` message.
@@ -7964,7 +7981,7 @@ extension Hearth_Member_V1_MemberService.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > Adds tags to the selected members. Role: operator. INVALID_ARGUMENT (more than 10,000 ids,
-    /// > bad labels).
+    /// > bad labels, a segment in the filter); NOT_FOUND (the filter's community).
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Hearth_Member_V1_TagMembersRequest` message.
@@ -7993,7 +8010,8 @@ extension Hearth_Member_V1_MemberService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Removes tags from the selected members. Role: operator.
+    /// > Removes tags from the selected members. Role: operator. INVALID_ARGUMENT and NOT_FOUND as
+    /// > TagMembers.
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Hearth_Member_V1_UntagMembersRequest` message.
@@ -9304,8 +9322,9 @@ extension Hearth_Member_V1_MemberService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Lists members matching a filter, a page at a time. Role: viewer. NOT_FOUND (the filter's
-    /// > segment or community).
+    /// > Lists members matching a filter, newest first, a page at a time. Role: viewer. NOT_FOUND
+    /// > (the filter's community); INVALID_ARGUMENT (a segment in the filter: StreamMembers reads a
+    /// > segment's members; an order other than CREATED_AT_DESC; the FULL view).
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -9340,7 +9359,8 @@ extension Hearth_Member_V1_MemberService.ClientProtocol {
     /// >
     /// > Streams every member matching a filter, in batches, from one consistent snapshot: how a
     /// > segment's or community's members are read in full (campaign targeting, exports).
-    /// > Role: viewer. NOT_FOUND (the filter's segment or community).
+    /// > Role: viewer. NOT_FOUND (the filter's segment or community); INVALID_ARGUMENT (a segment
+    /// > together with other filter fields: a segment streams on its own).
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -9372,7 +9392,7 @@ extension Hearth_Member_V1_MemberService.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > Adds tags to the selected members. Role: operator. INVALID_ARGUMENT (more than 10,000 ids,
-    /// > bad labels).
+    /// > bad labels, a segment in the filter); NOT_FOUND (the filter's community).
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -9405,7 +9425,8 @@ extension Hearth_Member_V1_MemberService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Removes tags from the selected members. Role: operator.
+    /// > Removes tags from the selected members. Role: operator. INVALID_ARGUMENT and NOT_FOUND as
+    /// > TagMembers.
     ///
     /// - Parameters:
     ///   - message: request message to send.
