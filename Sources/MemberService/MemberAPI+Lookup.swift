@@ -68,10 +68,6 @@ extension MemberAPI {
     ) async throws {
         try await handle {
             let caller = try RPCCaller.current()
-            if !request.filter.segmentID.isEmpty {
-                try await streamSegment(request, caller: caller, response: response)
-                return
-            }
             let query = try await memberQuery(request.filter, field: "filter", tenant: caller.tenant)
             let full = try MemberIdentityMessages.full(request.view)
             try await members.forEachPage(
@@ -81,36 +77,6 @@ extension MemberAPI {
                 batch.members = page.map { MemberIdentityMessages.member($0) }
                 try await response.write(batch)
             }
-        }
-    }
-
-    /// A segment's members, page by page in member-id order (the segment is evaluated per page).
-    private func streamSegment(
-        _ request: Hearth_Member_V1_StreamMembersRequest, caller: RPCCaller,
-        response: RPCWriter<Hearth_Member_V1_StreamMembersResponse>
-    ) async throws {
-        var filter = request.filter
-        let segmentID = try SegmentMessages.segmentID(filter.segmentID, field: "filter.segment_id")
-        filter.segmentID = ""
-        guard try MemberMessages.query(from: filter, field: "filter") == MemberQuery() else {
-            throw RPCError(
-                code: .invalidArgument,
-                message: "a segment's members stream on their own in this version; leave the other filter fields empty",
-                reason: "filter_unsupported")
-        }
-        var after: MemberID?
-        while true {
-            guard
-                let page = try await segments.members(
-                    of: segmentID, tenant: caller.tenant, after: after, limit: Self.streamBatchSize)
-            else { throw RPCError(code: .notFound, message: "no segment \(segmentID) in this tenant") }
-            if !page.isEmpty {
-                var message = Hearth_Member_V1_StreamMembersResponse()
-                message.members = page.map(MemberMessages.member)
-                try await response.write(message)
-            }
-            guard page.count == Self.streamBatchSize, let last = page.last else { return }
-            after = last.id
         }
     }
 }

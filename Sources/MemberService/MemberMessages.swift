@@ -70,17 +70,8 @@ enum MemberMessages {
             lifecycleStage: try lifecycleStage(profile.lifecycleStage) ?? .audience)
     }
 
-    /// The store query for a request's member filter. A segment is refused by name, never ignored:
-    /// ignoring it would list, or tag, more members than meant. Its members are read through
-    /// StreamMembers (`hearth segments members`).
+    /// The store query for a request's member filter.
     static func query(from filter: Hearth_Member_V1_MemberFilter, field: String) throws -> MemberQuery {
-        guard filter.segmentID.isEmpty else {
-            throw RPCError(
-                code: .invalidArgument,
-                message: "\(field).segment_id works with StreamMembers only (hearth segments members); "
-                    + "here, filter by the other fields or write the segment's rule into a new one",
-                reason: "filter_unsupported", fields: ["\(field).segment_id": "StreamMembers only"])
-        }
         var query = MemberQuery(
             text: filter.query.isEmpty ? nil : filter.query,
             provinces: filter.provinces,
@@ -109,6 +100,9 @@ enum MemberMessages {
         if filter.hasCreated { query.created = try bounds(filter.created, field: "\(field).created") }
         if !filter.communityID.isEmpty {
             query.communityID = try CommunityMessages.communityID(filter.communityID, field: "\(field).community_id")
+        }
+        if !filter.segmentID.isEmpty {
+            query.segmentID = try SegmentMessages.segmentID(filter.segmentID, field: "\(field).segment_id")
         }
         return query
     }

@@ -221,6 +221,12 @@ extension EndToEndTests {
         let vipCount = try await stack.query(
             "SELECT count(*) FROM members WHERE province = 'Sichuan' AND vip_tier >= 2")[0].decode(Int64.self, at: 0)
         #expect(Int64(streamed.split(separator: "\n").count - 1) == vipCount)
+        let inSegment = try await stack.hearthRows(["members", "list", "--segment", vipID, "--city", "成都"])
+        let vipInChengdu = try await stack.query(
+            "SELECT count(*) FROM members WHERE province = 'Sichuan' AND vip_tier >= 2 AND city = '成都'"
+        )[0].decode(Int64.self, at: 0)
+        #expect(vipInChengdu > 0)
+        #expect(Int64(inSegment.count) == vipInChengdu)
     }
 
     /// A two-seat group fills, refuses the third, bans a member (who then cannot rejoin), and its

@@ -233,7 +233,7 @@ struct IdentityAPITests {
             unsupported.filter.segmentID = UUID().uuidString.lowercased()
             unsupported.filter.cities = ["Chengdu"]
             let refused = await #expect(throws: RPCError.self) { try await stream(unsupported) }
-            #expect(refused?.code == .invalidArgument)
+            #expect(refused?.code == .notFound)
         }
     }
 }

@@ -193,7 +193,7 @@ struct TagAPITests {
                 unsupported.selection.filter.segmentID = UUID().uuidString.lowercased()
                 unsupported.tags = ["x"]
                 let refused = await #expect(throws: RPCError.self) { try await client.tagMembers(unsupported) }
-                #expect(refused?.code == .invalidArgument)
+                #expect(refused?.code == .notFound)
             }
         }
     }

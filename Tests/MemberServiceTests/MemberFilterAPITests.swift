@@ -67,10 +67,22 @@ struct MemberFilterAPITests {
                         $0.vipTierMin = 2
                     } == [wang])
 
+                // A saved segment narrows like any other filter, and combines with them.
+                var diabetes = Hearth_Member_V1_CreateSegmentRequest()
+                diabetes.name = "diabetes"
+                diabetes.ruleText = #"interest "diabetes""#
+                let segment = try await client.createSegment(diabetes).segment.segmentID
+                #expect(try await listed { $0.segmentID = segment } == [wang, li])
+                #expect(
+                    try await listed {
+                        $0.segmentID = segment
+                        $0.cities = ["Mianyang"]
+                    } == [li])
+
                 // The same filters choose the members a bulk tag changes.
                 var tag = Hearth_Member_V1_TagMembersRequest()
                 tag.selection.filter.communityID = group.communityID
-                tag.selection.filter.vipTierMin = 1
+                tag.selection.filter.segmentID = segment
                 tag.tags = ["chengdu-vip"]
                 let tagged = try await client.tagMembers(tag)
                 #expect((tagged.matchedCount, tagged.changedCount) == (1, 1))
@@ -78,7 +90,8 @@ struct MemberFilterAPITests {
 
                 // And the members a stream sends.
                 var stream = Hearth_Member_V1_StreamMembersRequest()
-                stream.filter.orgKinds = ["pharmacy", "clinic"]
+                stream.filter.orgKinds = ["pharmacy", "clinic", "hospital"]
+                stream.filter.segmentID = segment
                 let streamed = try await client.streamMembers(stream) { response in
                     var ids: Set<String> = []
                     for try await batch in response.messages { ids.formUnion(batch.members.map(\.memberID)) }
@@ -104,8 +117,8 @@ struct MemberFilterAPITests {
                 #expect(backwards?.code == .invalidArgument)
                 bad = Hearth_Member_V1_ListMembersRequest()
                 bad.filter.segmentID = UUID().uuidString.lowercased()
-                let segment = await #expect(throws: RPCError.self) { try await client.listMembers(bad) }
-                #expect(segment?.message.contains("filter.segment_id works with StreamMembers only") == true)
+                let noSegment = await #expect(throws: RPCError.self) { try await client.listMembers(bad) }
+                #expect(noSegment?.code == .notFound)
                 bad = Hearth_Member_V1_ListMembersRequest()
                 bad.orderBy = .totalSpendDesc
                 let order = await #expect(throws: RPCError.self) { try await client.listMembers(bad) }

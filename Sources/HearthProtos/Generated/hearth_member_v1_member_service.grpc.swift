@@ -803,8 +803,8 @@ extension Hearth_Member_V1_MemberService {
         /// > Source IDL Documentation:
         /// >
         /// > Lists members matching a filter, newest first, a page at a time. Role: viewer. NOT_FOUND
-        /// > (the filter's community); INVALID_ARGUMENT (a segment in the filter: StreamMembers reads a
-        /// > segment's members; an order other than CREATED_AT_DESC; the FULL view).
+        /// > (the filter's segment or community); INVALID_ARGUMENT (an order other than CREATED_AT_DESC,
+        /// > or the FULL view: GetMember and StreamMembers send it).
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Hearth_Member_V1_ListMembersRequest` messages.
@@ -824,8 +824,7 @@ extension Hearth_Member_V1_MemberService {
         /// >
         /// > Streams every member matching a filter, in batches, from one consistent snapshot: how a
         /// > segment's or community's members are read in full (campaign targeting, exports).
-        /// > Role: viewer. NOT_FOUND (the filter's segment or community); INVALID_ARGUMENT (a segment
-        /// > together with other filter fields: a segment streams on its own).
+        /// > Role: viewer. NOT_FOUND (the filter's segment or community).
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Hearth_Member_V1_StreamMembersRequest` messages.
@@ -844,7 +843,7 @@ extension Hearth_Member_V1_MemberService {
         /// > Source IDL Documentation:
         /// >
         /// > Adds tags to the selected members. Role: operator. INVALID_ARGUMENT (more than 10,000 ids,
-        /// > bad labels, a segment in the filter); NOT_FOUND (the filter's community).
+        /// > bad labels); NOT_FOUND (the filter's segment or community).
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Hearth_Member_V1_TagMembersRequest` messages.
@@ -1701,8 +1700,8 @@ extension Hearth_Member_V1_MemberService {
         /// > Source IDL Documentation:
         /// >
         /// > Lists members matching a filter, newest first, a page at a time. Role: viewer. NOT_FOUND
-        /// > (the filter's community); INVALID_ARGUMENT (a segment in the filter: StreamMembers reads a
-        /// > segment's members; an order other than CREATED_AT_DESC; the FULL view).
+        /// > (the filter's segment or community); INVALID_ARGUMENT (an order other than CREATED_AT_DESC,
+        /// > or the FULL view: GetMember and StreamMembers send it).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_ListMembersRequest` message.
@@ -1722,8 +1721,7 @@ extension Hearth_Member_V1_MemberService {
         /// >
         /// > Streams every member matching a filter, in batches, from one consistent snapshot: how a
         /// > segment's or community's members are read in full (campaign targeting, exports).
-        /// > Role: viewer. NOT_FOUND (the filter's segment or community); INVALID_ARGUMENT (a segment
-        /// > together with other filter fields: a segment streams on its own).
+        /// > Role: viewer. NOT_FOUND (the filter's segment or community).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_StreamMembersRequest` message.
@@ -1742,7 +1740,7 @@ extension Hearth_Member_V1_MemberService {
         /// > Source IDL Documentation:
         /// >
         /// > Adds tags to the selected members. Role: operator. INVALID_ARGUMENT (more than 10,000 ids,
-        /// > bad labels, a segment in the filter); NOT_FOUND (the filter's community).
+        /// > bad labels); NOT_FOUND (the filter's segment or community).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_TagMembersRequest` message.
@@ -2597,8 +2595,8 @@ extension Hearth_Member_V1_MemberService {
         /// > Source IDL Documentation:
         /// >
         /// > Lists members matching a filter, newest first, a page at a time. Role: viewer. NOT_FOUND
-        /// > (the filter's community); INVALID_ARGUMENT (a segment in the filter: StreamMembers reads a
-        /// > segment's members; an order other than CREATED_AT_DESC; the FULL view).
+        /// > (the filter's segment or community); INVALID_ARGUMENT (an order other than CREATED_AT_DESC,
+        /// > or the FULL view: GetMember and StreamMembers send it).
         ///
         /// - Parameters:
         ///   - request: A `Hearth_Member_V1_ListMembersRequest` message.
@@ -2618,8 +2616,7 @@ extension Hearth_Member_V1_MemberService {
         /// >
         /// > Streams every member matching a filter, in batches, from one consistent snapshot: how a
         /// > segment's or community's members are read in full (campaign targeting, exports).
-        /// > Role: viewer. NOT_FOUND (the filter's segment or community); INVALID_ARGUMENT (a segment
-        /// > together with other filter fields: a segment streams on its own).
+        /// > Role: viewer. NOT_FOUND (the filter's segment or community).
         ///
         /// - Parameters:
         ///   - request: A `Hearth_Member_V1_StreamMembersRequest` message.
@@ -2639,7 +2636,7 @@ extension Hearth_Member_V1_MemberService {
         /// > Source IDL Documentation:
         /// >
         /// > Adds tags to the selected members. Role: operator. INVALID_ARGUMENT (more than 10,000 ids,
-        /// > bad labels, a segment in the filter); NOT_FOUND (the filter's community).
+        /// > bad labels); NOT_FOUND (the filter's segment or community).
         ///
         /// - Parameters:
         ///   - request: A `Hearth_Member_V1_TagMembersRequest` message.
@@ -5140,8 +5137,8 @@ extension Hearth_Member_V1_MemberService {
         /// > Source IDL Documentation:
         /// >
         /// > Lists members matching a filter, newest first, a page at a time. Role: viewer. NOT_FOUND
-        /// > (the filter's community); INVALID_ARGUMENT (a segment in the filter: StreamMembers reads a
-        /// > segment's members; an order other than CREATED_AT_DESC; the FULL view).
+        /// > (the filter's segment or community); INVALID_ARGUMENT (an order other than CREATED_AT_DESC,
+        /// > or the FULL view: GetMember and StreamMembers send it).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_ListMembersRequest` message.
@@ -5166,8 +5163,7 @@ extension Hearth_Member_V1_MemberService {
         /// >
         /// > Streams every member matching a filter, in batches, from one consistent snapshot: how a
         /// > segment's or community's members are read in full (campaign targeting, exports).
-        /// > Role: viewer. NOT_FOUND (the filter's segment or community); INVALID_ARGUMENT (a segment
-        /// > together with other filter fields: a segment streams on its own).
+        /// > Role: viewer. NOT_FOUND (the filter's segment or community).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_StreamMembersRequest` message.
@@ -5191,7 +5187,7 @@ extension Hearth_Member_V1_MemberService {
         /// > Source IDL Documentation:
         /// >
         /// > Adds tags to the selected members. Role: operator. INVALID_ARGUMENT (more than 10,000 ids,
-        /// > bad labels, a segment in the filter); NOT_FOUND (the filter's community).
+        /// > bad labels); NOT_FOUND (the filter's segment or community).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_TagMembersRequest` message.
@@ -6331,8 +6327,8 @@ extension Hearth_Member_V1_MemberService {
         /// > Source IDL Documentation:
         /// >
         /// > Lists members matching a filter, newest first, a page at a time. Role: viewer. NOT_FOUND
-        /// > (the filter's community); INVALID_ARGUMENT (a segment in the filter: StreamMembers reads a
-        /// > segment's members; an order other than CREATED_AT_DESC; the FULL view).
+        /// > (the filter's segment or community); INVALID_ARGUMENT (an order other than CREATED_AT_DESC,
+        /// > or the FULL view: GetMember and StreamMembers send it).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_ListMembersRequest` message.
@@ -6368,8 +6364,7 @@ extension Hearth_Member_V1_MemberService {
         /// >
         /// > Streams every member matching a filter, in batches, from one consistent snapshot: how a
         /// > segment's or community's members are read in full (campaign targeting, exports).
-        /// > Role: viewer. NOT_FOUND (the filter's segment or community); INVALID_ARGUMENT (a segment
-        /// > together with other filter fields: a segment streams on its own).
+        /// > Role: viewer. NOT_FOUND (the filter's segment or community).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_StreamMembersRequest` message.
@@ -6402,7 +6397,7 @@ extension Hearth_Member_V1_MemberService {
         /// > Source IDL Documentation:
         /// >
         /// > Adds tags to the selected members. Role: operator. INVALID_ARGUMENT (more than 10,000 ids,
-        /// > bad labels, a segment in the filter); NOT_FOUND (the filter's community).
+        /// > bad labels); NOT_FOUND (the filter's segment or community).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_TagMembersRequest` message.
@@ -7920,8 +7915,8 @@ extension Hearth_Member_V1_MemberService.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > Lists members matching a filter, newest first, a page at a time. Role: viewer. NOT_FOUND
-    /// > (the filter's community); INVALID_ARGUMENT (a segment in the filter: StreamMembers reads a
-    /// > segment's members; an order other than CREATED_AT_DESC; the FULL view).
+    /// > (the filter's segment or community); INVALID_ARGUMENT (an order other than CREATED_AT_DESC,
+    /// > or the FULL view: GetMember and StreamMembers send it).
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Hearth_Member_V1_ListMembersRequest` message.
@@ -7952,8 +7947,7 @@ extension Hearth_Member_V1_MemberService.ClientProtocol {
     /// >
     /// > Streams every member matching a filter, in batches, from one consistent snapshot: how a
     /// > segment's or community's members are read in full (campaign targeting, exports).
-    /// > Role: viewer. NOT_FOUND (the filter's segment or community); INVALID_ARGUMENT (a segment
-    /// > together with other filter fields: a segment streams on its own).
+    /// > Role: viewer. NOT_FOUND (the filter's segment or community).
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Hearth_Member_V1_StreamMembersRequest` message.
@@ -7981,7 +7975,7 @@ extension Hearth_Member_V1_MemberService.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > Adds tags to the selected members. Role: operator. INVALID_ARGUMENT (more than 10,000 ids,
-    /// > bad labels, a segment in the filter); NOT_FOUND (the filter's community).
+    /// > bad labels); NOT_FOUND (the filter's segment or community).
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Hearth_Member_V1_TagMembersRequest` message.
@@ -9323,8 +9317,8 @@ extension Hearth_Member_V1_MemberService.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > Lists members matching a filter, newest first, a page at a time. Role: viewer. NOT_FOUND
-    /// > (the filter's community); INVALID_ARGUMENT (a segment in the filter: StreamMembers reads a
-    /// > segment's members; an order other than CREATED_AT_DESC; the FULL view).
+    /// > (the filter's segment or community); INVALID_ARGUMENT (an order other than CREATED_AT_DESC,
+    /// > or the FULL view: GetMember and StreamMembers send it).
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -9359,8 +9353,7 @@ extension Hearth_Member_V1_MemberService.ClientProtocol {
     /// >
     /// > Streams every member matching a filter, in batches, from one consistent snapshot: how a
     /// > segment's or community's members are read in full (campaign targeting, exports).
-    /// > Role: viewer. NOT_FOUND (the filter's segment or community); INVALID_ARGUMENT (a segment
-    /// > together with other filter fields: a segment streams on its own).
+    /// > Role: viewer. NOT_FOUND (the filter's segment or community).
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -9392,7 +9385,7 @@ extension Hearth_Member_V1_MemberService.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > Adds tags to the selected members. Role: operator. INVALID_ARGUMENT (more than 10,000 ids,
-    /// > bad labels, a segment in the filter); NOT_FOUND (the filter's community).
+    /// > bad labels); NOT_FOUND (the filter's segment or community).
     ///
     /// - Parameters:
     ///   - message: request message to send.

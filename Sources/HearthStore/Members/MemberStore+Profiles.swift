@@ -24,6 +24,8 @@ public struct MemberQuery: Sendable, Hashable {
     public var created: DateBounds?
     /// An active member of this community.
     public var communityID: CommunityID?
+    /// In this saved segment (dynamic: as its rule matches now; static: its frozen list).
+    public var segmentID: SegmentID?
     public var includeDeleted = false
 
     public init(
@@ -51,6 +53,18 @@ public struct DateBounds: Sendable, Hashable {
 
 extension MemberQuery {
     /// Appends this query's conditions on `members` (as ` AND …`), binding its values to
+    /// `statement`, its segment compiled on `connection`, the one the statement will run on.
+    func appendConditions(to statement: inout PostgresQuery, tenant: TenantID, on connection: PostgresConnection)
+        async throws
+    {
+        appendConditions(to: &statement)
+        if let segmentID {
+            try await SegmentScope.load(segmentID, tenant: tenant, on: connection)
+                .appendMembership(to: &statement, tenant: tenant)
+        }
+    }
+
+    /// Appends this query's conditions but its segment's (as ` AND …`), binding its values to
     /// `statement`. Erased and merged members never match; deleted ones only with `includeDeleted`.
     func appendConditions(to statement: inout PostgresQuery) {
         statement.sql += " AND merged_into_member_id IS NULL AND erased_at IS NULL"
@@ -144,17 +158,17 @@ extension MemberStore {
         tenant: TenantID, matching query: MemberQuery, after cursor: MemberCursor?, limit: Int
     ) async throws -> (members: [Member], more: Bool) {
         let limit = max(1, min(limit, 500))
-        var statement = PostgresQuery("SELECT " + Self.columns + " FROM members WHERE tenant_id = $1")
-        statement.binds = [tenant.rawValue.postgresBind]
-        query.appendConditions(to: &statement)
-        if let cursor {
-            let time = statement.bind(cursor.createdAt)
-            let id = statement.bind(cursor.memberID.rawValue)
-            statement.sql += " AND (created_at, member_id) < (\(time), \(id))"
-        }
-        statement.sql += " ORDER BY created_at DESC, member_id DESC LIMIT \(limit + 1)"
         let members = try await pool.withTenant(tenant) { connection in
-            try await connection.query(statement).map(Member.init(row:))
+            var statement = PostgresQuery("SELECT " + Self.columns + " FROM members WHERE tenant_id = $1")
+            statement.binds = [tenant.rawValue.postgresBind]
+            try await query.appendConditions(to: &statement, tenant: tenant, on: connection)
+            if let cursor {
+                let time = statement.bind(cursor.createdAt)
+                let id = statement.bind(cursor.memberID.rawValue)
+                statement.sql += " AND (created_at, member_id) < (\(time), \(id))"
+            }
+            statement.sql += " ORDER BY created_at DESC, member_id DESC LIMIT \(limit + 1)"
+            return try await connection.query(statement).map(Member.init(row:))
         }
         return (Array(members.prefix(limit)), members.count > limit)
     }

@@ -23,7 +23,7 @@ extension MemberStore {
             while true {
                 var statement = PostgresQuery("SELECT " + Self.recordColumns + " FROM members WHERE tenant_id = $1")
                 statement.binds = [tenant.rawValue.postgresBind]
-                query.appendConditions(to: &statement)
+                try await query.appendConditions(to: &statement, tenant: tenant, on: connection)
                 if let last {
                     let after = statement.bind(last.rawValue)
                     statement.sql += " AND member_id > \(after)"

@@ -25,8 +25,12 @@ public struct SegmentSQL {
     /// Segment names being expanded, to refuse `a` → `b` → `a`.
     var expanding: [String] = []
 
-    init(tenant: TenantID, now: Date, timeZone: String, resolve: @escaping (String) throws -> Reference?) {
-        var query = PostgresQuery("")
+    /// `continuing`: the statement whose parameters the condition's values are bound after.
+    init(
+        tenant: TenantID, now: Date, timeZone: String, continuing query: PostgresQuery = PostgresQuery(""),
+        resolve: @escaping (String) throws -> Reference?
+    ) {
+        var query = query
         self.tenant = query.bind(tenant.rawValue)
         self.query = query
         self.now = now
@@ -209,6 +213,26 @@ extension SegmentSQL {
             \(tail)
             """
         return PostgresQuery(sql, binds: compiler.query.binds)
+    }
+}
+
+extension SegmentSQL {
+    /// Appends ` AND member_id IN (` the live members of `tenant` matching `rule` `)` to a
+    /// statement over `members`, binding the rule's values after the statement's own.
+    static func appendMembership(
+        of rule: SegmentRule, to statement: inout PostgresQuery, tenant: TenantID, now: Date = Date(),
+        timeZone: String, resolve: @escaping (String) throws -> Reference?
+    ) throws {
+        var compiler = SegmentSQL(
+            tenant: tenant, now: now, timeZone: timeZone, continuing: PostgresQuery("", binds: statement.binds),
+            resolve: resolve)
+        let condition = try compiler.condition(rule)
+        statement.binds = compiler.query.binds
+        statement.sql += """
+             AND member_id IN (SELECT m.member_id FROM members m
+                WHERE m.tenant_id = \(compiler.tenant) AND m.deleted_at IS NULL AND m.erased_at IS NULL
+                  AND m.merged_into_member_id IS NULL AND \(condition))
+            """
     }
 }
 

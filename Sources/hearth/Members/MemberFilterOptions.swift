@@ -21,6 +21,7 @@ struct MemberFilterOptions: ParsableArguments {
     @Option(name: .customLong("vip-min"), help: "VIP tier at least this (0 to 9).") var vipMin: Int?
     @Option(name: .customLong("vip-max"), help: "VIP tier at most this (0 to 9).") var vipMax: Int?
     @Option(help: "An active member of this community (its id).") var community: String?
+    @Option(help: "In this saved segment (its id): as its rule matches now, or its frozen list.") var segment: String?
     @Option(
         name: .customLong("active-since"),
         help: "Last active at or after this: 2026-05-01, 2026-05-01T08:00:00+08:00, or 30d (that long ago).")
@@ -54,6 +55,7 @@ struct MemberFilterOptions: ParsableArguments {
         if let vipMin { filter.vipTierMin = Int32(vipMin) }
         if let vipMax { filter.vipTierMax = Int32(vipMax) }
         if let community { filter.communityID = community }
+        if let segment { filter.segmentID = segment }
         if activeSince != nil || activeBefore != nil {
             filter.lastActive = Self.range(activeSince, activeBefore)
         }
