@@ -52,7 +52,7 @@ public struct DateBounds: Sendable, Hashable {
 }
 
 extension MemberQuery {
-    /// Appends this query's conditions on `members` (as ` AND …`), binding its values to
+    /// Appends this query's conditions on `members m` (as ` AND …`), binding its values to
     /// `statement`, its segment compiled on `connection`, the one the statement will run on.
     func appendConditions(to statement: inout PostgresQuery, tenant: TenantID, on connection: PostgresConnection)
         async throws
@@ -60,7 +60,7 @@ extension MemberQuery {
         appendConditions(to: &statement)
         if let segmentID {
             try await SegmentScope.load(segmentID, tenant: tenant, on: connection)
-                .appendMembership(to: &statement, tenant: tenant)
+                .appendCondition(to: &statement, tenant: tenant)
         }
     }
 
@@ -159,7 +159,7 @@ extension MemberStore {
     ) async throws -> (members: [Member], more: Bool) {
         let limit = max(1, min(limit, 500))
         let members = try await pool.withTenant(tenant) { connection in
-            var statement = PostgresQuery("SELECT " + Self.columns + " FROM members WHERE tenant_id = $1")
+            var statement = PostgresQuery("SELECT " + Self.columns + " FROM members m WHERE tenant_id = $1")
             statement.binds = [tenant.rawValue.postgresBind]
             try await query.appendConditions(to: &statement, tenant: tenant, on: connection)
             if let cursor {

@@ -21,7 +21,7 @@ extension MemberStore {
         try await pool.withTenant(tenant, isolation: .repeatableRead) { connection in
             var last: MemberID?
             while true {
-                var statement = PostgresQuery("SELECT " + Self.recordColumns + " FROM members WHERE tenant_id = $1")
+                var statement = PostgresQuery("SELECT " + Self.recordColumns + " FROM members m WHERE tenant_id = $1")
                 statement.binds = [tenant.rawValue.postgresBind]
                 try await query.appendConditions(to: &statement, tenant: tenant, on: connection)
                 if let last {

@@ -30,7 +30,7 @@ extension MemberStore {
                 : "ARRAY(SELECT t FROM unnest(tags) AS t WHERE t <> ALL(\(tagsBind)) ORDER BY t)"
             let changedTest = adding ? "NOT (tags @> \(tagsBind))" : "tags && \(tagsBind)"
             statement.sql = """
-                WITH selected AS (SELECT member_id, \(changedTest) AS changes FROM members WHERE \(selection)),
+                WITH selected AS (SELECT member_id, \(changedTest) AS changes FROM members m WHERE \(selection)),
                 updated AS (
                     UPDATE members SET tags = \(change)
                     WHERE tenant_id = \(tenantBind) AND member_id IN (SELECT member_id FROM selected WHERE changes)

@@ -217,9 +217,9 @@ extension SegmentSQL {
 }
 
 extension SegmentSQL {
-    /// Appends ` AND member_id IN (` the live members of `tenant` matching `rule` `)` to a
-    /// statement over `members`, binding the rule's values after the statement's own.
-    static func appendMembership(
+    /// Appends ` AND` `rule`'s condition to a statement over `members m` of `tenant`, binding the
+    /// rule's values after the statement's own: the planner sees one query, as for a preview.
+    static func appendCondition(
         of rule: SegmentRule, to statement: inout PostgresQuery, tenant: TenantID, now: Date = Date(),
         timeZone: String, resolve: @escaping (String) throws -> Reference?
     ) throws {
@@ -228,11 +228,7 @@ extension SegmentSQL {
             resolve: resolve)
         let condition = try compiler.condition(rule)
         statement.binds = compiler.query.binds
-        statement.sql += """
-             AND member_id IN (SELECT m.member_id FROM members m
-                WHERE m.tenant_id = \(compiler.tenant) AND m.deleted_at IS NULL AND m.erased_at IS NULL
-                  AND m.merged_into_member_id IS NULL AND \(condition))
-            """
+        statement.sql += " AND \(condition)"
     }
 }
 

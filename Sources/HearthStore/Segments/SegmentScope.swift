@@ -25,10 +25,10 @@ struct SegmentScope {
             references: try await SegmentStore.references(tenant: tenant, on: connection))
     }
 
-    /// Appends ` AND member_id IN (` the segment's members `)` to a statement over `members`.
-    func appendMembership(to statement: inout PostgresQuery, tenant: TenantID) throws {
+    /// Appends ` AND` "is in the segment" to a statement over `members m`.
+    func appendCondition(to statement: inout PostgresQuery, tenant: TenantID) throws {
         let references = self.references
-        try SegmentSQL.appendMembership(
+        try SegmentSQL.appendCondition(
             of: .memberOf(segment: name), to: &statement, tenant: tenant, timeZone: timeZone,
             resolve: { references[$0] })
     }
