@@ -170,7 +170,12 @@ extension MemberAPI {
     func memberQuery(_ filter: Hearth_Member_V1_MemberFilter, field: String, tenant: TenantID) async throws
         -> MemberQuery
     {
-        let query = try MemberMessages.query(from: filter, field: field)
+        var query = try MemberMessages.query(from: filter, field: field)
+        if let text = query.text {
+            query.textAsPhone = try? PhoneNumber(
+                parsing: text, defaultRegion: try await phoneRegions.region(of: tenant)
+            ).description
+        }
         if let community = query.communityID, try await communities.community(community, tenant: tenant) == nil {
             throw RPCError(code: .notFound, message: "no community \(community) in this tenant")
         }

@@ -39,6 +39,16 @@ struct MemberAPITests {
                 var byPhone = Hearth_Member_V1_ListMembersRequest()
                 byPhone.filter.query = "+8613900139000"
                 #expect(try await client.listMembers(byPhone).members.map(\.memberID) == [li.memberID])
+                // A phone in any form an operator types it, and any handle's value, find the member.
+                byPhone.filter.query = "139 0013 9000"
+                #expect(try await client.listMembers(byPhone).members.map(\.memberID) == [li.memberID])
+                var add = Hearth_Member_V1_AddIdentityRequest()
+                add.memberID = wang.memberID
+                add.identity = handle(.wechat, "wangfang_88")
+                _ = try await client.addIdentity(add)
+                var byHandle = Hearth_Member_V1_ListMembersRequest()
+                byHandle.filter.query = "wangfang_88"
+                #expect(try await client.listMembers(byHandle).members.map(\.memberID) == [wang.memberID])
             }
         }
     }

@@ -4,8 +4,10 @@ public import HearthPostgres
 
 /// Which members a list shows. Conditions combine with AND; empty ones do not filter.
 public struct MemberQuery: Sendable, Hashable {
-    /// Matches a substring of the display name, or a phone or email exactly.
+    /// Matches a substring of the display name, or a phone, email or any handle's value exactly.
     public var text: String?
+    /// `text` read as a phone number (E.164), when it is one: matched like a phone typed that way.
+    public var textAsPhone: String?
     public var provinces: [String] = []
     public var cities: [String] = []
     public var organisationKinds: [String] = []
@@ -76,7 +78,14 @@ extension MemberQuery {
                 .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
             let like = statement.bind(pattern)
             let exact = statement.bind(text)
-            statement.sql += " AND (display_name ILIKE \(like) OR phone_e164 = \(exact) OR email = lower(\(exact)))"
+            let phone = textAsPhone.map { statement.bind($0) } ?? exact
+            statement.sql +=
+                " AND (display_name ILIKE \(like) OR phone_e164 IN (\(exact), \(phone)) OR email = lower(\(exact))"
+                + " OR member_id IN (SELECT mi.member_id FROM member_identities mi"
+                // Every kind named, so the lookup is a few probes of the handles' key.
+                + " WHERE mi.tenant_id = hearth_current_tenant()"
+                + " AND mi.kind IN ('phone', 'wechat', 'qq', 'dingtalk', 'email')"
+                + " AND mi.value IN (\(exact), \(phone), lower(\(exact)))))"
         }
         func any(_ column: String, _ values: [String]) {
             guard !values.isEmpty else { return }

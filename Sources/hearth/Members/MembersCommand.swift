@@ -107,7 +107,8 @@ struct ListMembersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List members, newest first.")
 
-    @Option(help: "Name substring, or an exact phone or email.") var query: String?
+    @Option(help: "Name substring, or an exact phone (as typed anywhere), email, WeChat, QQ or DingTalk id.")
+    var query: String?
     @Option(name: .customLong("tag"), help: "Only members with this tag; repeat to require several.")
     var tags: [String] = []
     @OptionGroup(title: "Filters") var filters: MemberFilterOptions
