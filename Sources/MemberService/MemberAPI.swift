@@ -65,12 +65,6 @@ public struct MemberAPI: Hearth_Member_V1_MemberService.SimpleServiceProtocol {
     ) async throws -> Hearth_Member_V1_ListMembersResponse {
         try await handle {
             let caller = try RPCCaller.current()
-            guard [.unspecified, .createdAtDesc].contains(request.orderBy) else {
-                throw RPCError(
-                    code: .invalidArgument,
-                    message: "members are listed newest first in this version; leave order_by unset or CREATED_AT_DESC",
-                    reason: "order_unsupported", fields: ["order_by": "\(request.orderBy)"])
-            }
             guard try !MemberIdentityMessages.full(request.view) else {
                 throw RPCError(
                     code: .invalidArgument,
@@ -78,18 +72,15 @@ public struct MemberAPI: Hearth_Member_V1_MemberService.SimpleServiceProtocol {
                         "ListMembers sends the basic view; for handles and consents use GetMember or StreamMembers",
                     reason: "view_unsupported", fields: ["view": "FULL"])
             }
+            let order = try MemberMessages.order(request.orderBy)
             let query = try await memberQuery(request.filter, field: "filter", tenant: caller.tenant)
-            let cursor = try PageCursor.decode(request.page.cursor, idCount: 1, method: "ListMembers").map {
-                MemberCursor(createdAt: $0.0, memberID: MemberID($0.1[0]))
-            }
+            let cursor = try MemberMessages.cursor(request.page.cursor)
             let pageSize = request.page.pageSize <= 0 ? 50 : Int(min(request.page.pageSize, 500))
             let page = try await members.list(
-                tenant: caller.tenant, matching: query, after: cursor, limit: pageSize)
+                tenant: caller.tenant, matching: query, order: order, after: cursor, limit: pageSize)
             var response = Hearth_Member_V1_ListMembersResponse()
             response.members = page.members.map(MemberMessages.member)
-            if page.more, let last = page.members.last {
-                response.page.nextCursor = PageCursor.encode(last.createdAt, last.id.description)
-            }
+            if let next = page.next { response.page.nextCursor = MemberMessages.text(of: next) }
             return response
         }
     }

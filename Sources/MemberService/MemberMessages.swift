@@ -107,6 +107,44 @@ enum MemberMessages {
         return query
     }
 
+    static func order(_ order: Hearth_Member_V1_MemberOrder) throws(RPCError) -> MemberListOrder {
+        switch order {
+        case .unspecified, .createdAtDesc: .created
+        case .lastActiveAtDesc: .lastActive
+        case .totalSpendDesc: .totalSpend
+        case .engagementScoreDesc: .engagement
+        case .displayNameAsc: .name
+        case .UNRECOGNIZED(let value):
+            throw RPCError(
+                code: .invalidArgument, message: "order_by \(value) is unknown", reason: "order_invalid",
+                fields: ["order_by": "unknown value \(value)"])
+        }
+    }
+
+    /// A ListMembers page cursor as sent to clients: opaque, carrying the order it continues.
+    static func text(of cursor: MemberCursor) -> String {
+        Data("\(cursor.order.rawValue)\n\(cursor.memberID)\n\(cursor.key)".utf8).base64EncodedString()
+    }
+
+    /// `nil` for an empty cursor; one ListMembers did not issue is INVALID_ARGUMENT.
+    static func cursor(_ text: String) throws(RPCError) -> MemberCursor? {
+        guard !text.isEmpty else { return nil }
+        guard let data = Data(base64Encoded: text), let plain = String(data: data, encoding: .utf8) else {
+            throw invalidCursor
+        }
+        let parts = plain.split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3, let order = MemberListOrder(rawValue: parts[0]), let id = MemberID(parts[1]) else {
+            throw invalidCursor
+        }
+        return MemberCursor(order: order, key: parts[2], memberID: id)
+    }
+
+    private static var invalidCursor: RPCError {
+        RPCError(
+            code: .invalidArgument, message: "page.cursor is not a cursor ListMembers issued", reason: "invalid_cursor",
+            fields: ["page.cursor": "not issued by ListMembers"])
+    }
+
     private static func bounds(_ range: Hearth_Common_V1_TimeRange, field: String) throws -> DateBounds {
         let bounds = DateBounds(
             start: range.hasStart ? range.start.date : nil, end: range.hasEnd ? range.end.date : nil)

@@ -94,6 +94,10 @@ extension EndToEndTests {
         #expect(chengduFans.map { $0["id"] } == [ids[0]])
         let badTier = try await stack.hearth(["members", "list", "--vip-max", "12"])
         #expect(badTier.status == 2, "\(badTier.errors)")
+        let byVIP = try await stack.hearthRows(["members", "list", "--order", "name", "--vip-min", "2"])
+        #expect(byVIP.map { $0["id"] } == [ids[0]])
+        let badOrder = try await stack.hearth(["members", "list", "--order", "richest"])
+        #expect(badOrder.status == 2, "\(badOrder.errors)")
         return ids
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRPCCore
+import HearthPostgres
 import HearthProtos
 import HearthWire
 import SwiftProtobuf
@@ -120,9 +121,65 @@ struct MemberFilterAPITests {
                 let noSegment = await #expect(throws: RPCError.self) { try await client.listMembers(bad) }
                 #expect(noSegment?.code == .notFound)
                 bad = Hearth_Member_V1_ListMembersRequest()
-                bad.orderBy = .totalSpendDesc
-                let order = await #expect(throws: RPCError.self) { try await client.listMembers(bad) }
-                #expect(order?.code == .invalidArgument)
+                bad.view = .full
+                let view = await #expect(throws: RPCError.self) { try await client.listMembers(bad) }
+                #expect(view?.code == .invalidArgument)
+            }
+        }
+    }
+
+    /// Each order, read two members a page: every member once, in the order's sequence.
+    @Test func listsInEveryOrderPageByPage() async throws {
+        try await MemberServiceHarness.with { harness in
+            try await harness.withClient(role: .operator) { client in
+                var ids: [String: String] = [:]
+                for name in ["Chen", "An", "Bo", "Du", "Em"] {
+                    ids[name] = try await client.createMember(createRequest(name: name)).member.memberID
+                }
+                // Spend and last activity from purchases; Du never did anything.
+                var purchases = Hearth_Member_V1_RecordEventsRequest()
+                for (name, amount, daysAgo) in [("Chen", 500, 1), ("An", 100, 3), ("Bo", 900, 2), ("Em", 200, 5)] {
+                    var event = EventAPITests.input(
+                        member: ids[name], kind: .purchase, key: "order-\(name)", amount: Int64(amount))
+                    event.occurredAt = Google_Protobuf_Timestamp(
+                        date: Date().addingTimeInterval(-Double(daysAgo) * 86_400))
+                    purchases.events.append(event)
+                }
+                #expect(try await client.recordEvents(purchases).acceptedCount == 4)
+                for (name, score) in [("Chen", 0.5), ("An", 0.9), ("Bo", 0.1), ("Du", 0.7), ("Em", 0.3)] {
+                    let text = try #require(ids[name])
+                    let id = try #require(UUID(uuidString: text))
+                    try await harness.sql("UPDATE members SET engagement_score = \(score) WHERE member_id = \(id)")
+                }
+
+                func names(_ order: Hearth_Member_V1_MemberOrder) async throws -> [String] {
+                    let byID = Dictionary(uniqueKeysWithValues: ids.map { ($0.value, $0.key) })
+                    var request = Hearth_Member_V1_ListMembersRequest()
+                    request.orderBy = order
+                    request.page.pageSize = 2
+                    var listed: [String] = []
+                    repeat {
+                        let page = try await client.listMembers(request)
+                        listed += page.members.map { byID[$0.memberID] ?? "?" }
+                        request.page.cursor = page.page.nextCursor
+                    } while !request.page.cursor.isEmpty
+                    return listed
+                }
+                #expect(try await names(.createdAtDesc) == ["Em", "Du", "Bo", "An", "Chen"])
+                #expect(try await names(.totalSpendDesc) == ["Bo", "Chen", "Em", "An", "Du"])
+                #expect(try await names(.lastActiveAtDesc) == ["Chen", "Bo", "An", "Em", "Du"])
+                #expect(try await names(.engagementScoreDesc) == ["An", "Du", "Chen", "Em", "Bo"])
+                #expect(try await names(.displayNameAsc) == ["An", "Bo", "Chen", "Du", "Em"])
+
+                // A cursor continues the order that issued it, and no other.
+                var bySpend = Hearth_Member_V1_ListMembersRequest()
+                bySpend.orderBy = .totalSpendDesc
+                bySpend.page.pageSize = 2
+                var byName = Hearth_Member_V1_ListMembersRequest()
+                byName.orderBy = .displayNameAsc
+                byName.page.cursor = try await client.listMembers(bySpend).page.nextCursor
+                let mixed = await #expect(throws: RPCError.self) { try await client.listMembers(byName) }
+                #expect(mixed?.code == .invalidArgument)
             }
         }
     }

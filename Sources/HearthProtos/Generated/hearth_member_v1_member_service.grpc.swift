@@ -802,9 +802,9 @@ extension Hearth_Member_V1_MemberService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Lists members matching a filter, newest first, a page at a time. Role: viewer. NOT_FOUND
-        /// > (the filter's segment or community); INVALID_ARGUMENT (an order other than CREATED_AT_DESC,
-        /// > or the FULL view: GetMember and StreamMembers send it).
+        /// > Lists members matching a filter in the order asked, a page at a time. Role: viewer.
+        /// > NOT_FOUND (the filter's segment or community); INVALID_ARGUMENT (the FULL view: GetMember and
+        /// > StreamMembers send it; a cursor of another order).
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Hearth_Member_V1_ListMembersRequest` messages.
@@ -1699,9 +1699,9 @@ extension Hearth_Member_V1_MemberService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Lists members matching a filter, newest first, a page at a time. Role: viewer. NOT_FOUND
-        /// > (the filter's segment or community); INVALID_ARGUMENT (an order other than CREATED_AT_DESC,
-        /// > or the FULL view: GetMember and StreamMembers send it).
+        /// > Lists members matching a filter in the order asked, a page at a time. Role: viewer.
+        /// > NOT_FOUND (the filter's segment or community); INVALID_ARGUMENT (the FULL view: GetMember and
+        /// > StreamMembers send it; a cursor of another order).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_ListMembersRequest` message.
@@ -2594,9 +2594,9 @@ extension Hearth_Member_V1_MemberService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Lists members matching a filter, newest first, a page at a time. Role: viewer. NOT_FOUND
-        /// > (the filter's segment or community); INVALID_ARGUMENT (an order other than CREATED_AT_DESC,
-        /// > or the FULL view: GetMember and StreamMembers send it).
+        /// > Lists members matching a filter in the order asked, a page at a time. Role: viewer.
+        /// > NOT_FOUND (the filter's segment or community); INVALID_ARGUMENT (the FULL view: GetMember and
+        /// > StreamMembers send it; a cursor of another order).
         ///
         /// - Parameters:
         ///   - request: A `Hearth_Member_V1_ListMembersRequest` message.
@@ -5136,9 +5136,9 @@ extension Hearth_Member_V1_MemberService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Lists members matching a filter, newest first, a page at a time. Role: viewer. NOT_FOUND
-        /// > (the filter's segment or community); INVALID_ARGUMENT (an order other than CREATED_AT_DESC,
-        /// > or the FULL view: GetMember and StreamMembers send it).
+        /// > Lists members matching a filter in the order asked, a page at a time. Role: viewer.
+        /// > NOT_FOUND (the filter's segment or community); INVALID_ARGUMENT (the FULL view: GetMember and
+        /// > StreamMembers send it; a cursor of another order).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_ListMembersRequest` message.
@@ -6326,9 +6326,9 @@ extension Hearth_Member_V1_MemberService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Lists members matching a filter, newest first, a page at a time. Role: viewer. NOT_FOUND
-        /// > (the filter's segment or community); INVALID_ARGUMENT (an order other than CREATED_AT_DESC,
-        /// > or the FULL view: GetMember and StreamMembers send it).
+        /// > Lists members matching a filter in the order asked, a page at a time. Role: viewer.
+        /// > NOT_FOUND (the filter's segment or community); INVALID_ARGUMENT (the FULL view: GetMember and
+        /// > StreamMembers send it; a cursor of another order).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Hearth_Member_V1_ListMembersRequest` message.
@@ -7914,9 +7914,9 @@ extension Hearth_Member_V1_MemberService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Lists members matching a filter, newest first, a page at a time. Role: viewer. NOT_FOUND
-    /// > (the filter's segment or community); INVALID_ARGUMENT (an order other than CREATED_AT_DESC,
-    /// > or the FULL view: GetMember and StreamMembers send it).
+    /// > Lists members matching a filter in the order asked, a page at a time. Role: viewer.
+    /// > NOT_FOUND (the filter's segment or community); INVALID_ARGUMENT (the FULL view: GetMember and
+    /// > StreamMembers send it; a cursor of another order).
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Hearth_Member_V1_ListMembersRequest` message.
@@ -9316,9 +9316,9 @@ extension Hearth_Member_V1_MemberService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Lists members matching a filter, newest first, a page at a time. Role: viewer. NOT_FOUND
-    /// > (the filter's segment or community); INVALID_ARGUMENT (an order other than CREATED_AT_DESC,
-    /// > or the FULL view: GetMember and StreamMembers send it).
+    /// > Lists members matching a filter in the order asked, a page at a time. Role: viewer.
+    /// > NOT_FOUND (the filter's segment or community); INVALID_ARGUMENT (the FULL view: GetMember and
+    /// > StreamMembers send it; a cursor of another order).
     ///
     /// - Parameters:
     ///   - message: request message to send.

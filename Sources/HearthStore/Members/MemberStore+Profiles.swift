@@ -119,17 +119,6 @@ extension MemberQuery {
     }
 }
 
-/// Where a page of members ends: the newest-first order is (created_at, member_id) descending.
-public struct MemberCursor: Sendable, Hashable {
-    public var createdAt: Date
-    public var memberID: MemberID
-
-    public init(createdAt: Date, memberID: MemberID) {
-        self.createdAt = createdAt
-        self.memberID = memberID
-    }
-}
-
 extension MemberStore {
     /// Stores a new member and registers its phone as a PHONE identity, in one transaction.
     /// A phone that identifies another member is `alreadyExists`, naming that member.
@@ -160,26 +149,6 @@ extension MemberStore {
             }
             return try Member(row: row)
         }
-    }
-
-    /// Members matching `query`, newest first, after `cursor`, at most `limit` (plus whether more follow).
-    public func list(
-        tenant: TenantID, matching query: MemberQuery, after cursor: MemberCursor?, limit: Int
-    ) async throws -> (members: [Member], more: Bool) {
-        let limit = max(1, min(limit, 500))
-        let members = try await pool.withTenant(tenant) { connection in
-            var statement = PostgresQuery("SELECT " + Self.columns + " FROM members m WHERE tenant_id = $1")
-            statement.binds = [tenant.rawValue.postgresBind]
-            try await query.appendConditions(to: &statement, tenant: tenant, on: connection)
-            if let cursor {
-                let time = statement.bind(cursor.createdAt)
-                let id = statement.bind(cursor.memberID.rawValue)
-                statement.sql += " AND (created_at, member_id) < (\(time), \(id))"
-            }
-            statement.sql += " ORDER BY created_at DESC, member_id DESC LIMIT \(limit + 1)"
-            return try await connection.query(statement).map(Member.init(row:))
-        }
-        return (Array(members.prefix(limit)), members.count > limit)
     }
 
     /// Soft-deletes (`deleted: true`) or restores a member; returns it as it is now, or `nil` when

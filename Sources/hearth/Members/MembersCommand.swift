@@ -105,7 +105,7 @@ struct GetMemberCommand: AsyncParsableCommand {
 
 struct ListMembersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List members, newest first.")
+        commandName: "list", abstract: "List members, newest first or in another --order.")
 
     @Option(help: "Name substring, or an exact phone (as typed anywhere), email, WeChat, QQ or DingTalk id.")
     var query: String?
@@ -113,9 +113,26 @@ struct ListMembersCommand: AsyncParsableCommand {
     var tags: [String] = []
     @OptionGroup(title: "Filters") var filters: MemberFilterOptions
     @Flag(name: .customLong("include-deleted"), help: "Also list soft-deleted members.") var includeDeleted = false
+    @Option(help: "The order: newest, last-active, spend, engagement or name.") var order: Order = .newest
     @Option(help: "At most this many members (all pages are fetched until then).") var limit: Int = 100
     @OptionGroup var service: MemberServiceOptions
     @OptionGroup var output: OutputOptions
+
+    enum Order: String, ExpressibleByArgument, CaseIterable {
+        case newest
+        case lastActive = "last-active"
+        case spend, engagement, name
+
+        var message: Hearth_Member_V1_MemberOrder {
+            switch self {
+            case .newest: .createdAtDesc
+            case .lastActive: .lastActiveAtDesc
+            case .spend: .totalSpendDesc
+            case .engagement: .engagementScoreDesc
+            case .name: .displayNameAsc
+            }
+        }
+    }
 
     func validate() throws {
         guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
@@ -127,6 +144,7 @@ struct ListMembersCommand: AsyncParsableCommand {
         request.filter.query = query ?? ""
         request.filter.tagsAll = tags
         request.filter.includeDeleted = includeDeleted
+        request.orderBy = order.message
         let (options, limit) = (service.callOptions, self.limit)
         let members = try await service.withClient { client in
             try await collectPages(limit: limit) { page in
