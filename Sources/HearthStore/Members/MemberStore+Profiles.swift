@@ -59,11 +59,21 @@ extension MemberQuery {
     func appendConditions(to statement: inout PostgresQuery, tenant: TenantID, on connection: PostgresConnection)
         async throws
     {
+        try appendConditions(
+            to: &statement, tenant: tenant, segment: try await segmentScope(tenant: tenant, on: connection))
+    }
+
+    /// The query's segment as read on `connection` (`nil` without one), for statements that run
+    /// there again and again, as the pages of a stream do.
+    func segmentScope(tenant: TenantID, on connection: PostgresConnection) async throws -> SegmentScope? {
+        guard let segmentID else { return nil }
+        return try await SegmentScope.load(segmentID, tenant: tenant, on: connection)
+    }
+
+    /// Appends this query's conditions like the method above, with its segment already read.
+    func appendConditions(to statement: inout PostgresQuery, tenant: TenantID, segment: SegmentScope?) throws {
         appendConditions(to: &statement)
-        if let segmentID {
-            try await SegmentScope.load(segmentID, tenant: tenant, on: connection)
-                .appendCondition(to: &statement, tenant: tenant)
-        }
+        try segment?.appendCondition(to: &statement, tenant: tenant)
     }
 
     /// Appends this query's conditions but its segment's (as ` AND …`), binding its values to

@@ -19,11 +19,12 @@ extension MemberStore {
     ) async throws {
         let limit = max(1, min(pageSize, Self.maximumStreamPage))
         try await pool.withTenant(tenant, isolation: .repeatableRead) { connection in
+            let segment = try await query.segmentScope(tenant: tenant, on: connection)
             var last: MemberID?
             while true {
                 var statement = PostgresQuery("SELECT " + Self.recordColumns + " FROM members m WHERE tenant_id = $1")
                 statement.binds = [tenant.rawValue.postgresBind]
-                try await query.appendConditions(to: &statement, tenant: tenant, on: connection)
+                try query.appendConditions(to: &statement, tenant: tenant, segment: segment)
                 if let last {
                     let after = statement.bind(last.rawValue)
                     statement.sql += " AND member_id > \(after)"
