@@ -121,28 +121,18 @@ enum MemberMessages {
         }
     }
 
-    /// A ListMembers page cursor as sent to clients: opaque, carrying the order it continues.
+    /// A ListMembers page cursor: the order it continues, the last member's id and sort key.
     static func text(of cursor: MemberCursor) -> String {
-        Data("\(cursor.order.rawValue)\n\(cursor.memberID)\n\(cursor.key)".utf8).base64EncodedString()
+        PageCursor.encode(parts: [cursor.order.rawValue, cursor.memberID.description, cursor.key])
     }
 
     /// `nil` for an empty cursor; one ListMembers did not issue is INVALID_ARGUMENT.
     static func cursor(_ text: String) throws(RPCError) -> MemberCursor? {
-        guard !text.isEmpty else { return nil }
-        guard let data = Data(base64Encoded: text), let plain = String(data: data, encoding: .utf8) else {
-            throw invalidCursor
-        }
-        let parts = plain.split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 3, let order = MemberListOrder(rawValue: parts[0]), let id = MemberID(parts[1]) else {
-            throw invalidCursor
+        guard let parts = try PageCursor.decode(text, partCount: 3, method: "ListMembers") else { return nil }
+        guard let order = MemberListOrder(rawValue: parts[0]), let id = MemberID(parts[1]) else {
+            throw PageCursor.invalid("ListMembers")
         }
         return MemberCursor(order: order, key: parts[2], memberID: id)
-    }
-
-    private static var invalidCursor: RPCError {
-        RPCError(
-            code: .invalidArgument, message: "page.cursor is not a cursor ListMembers issued", reason: "invalid_cursor",
-            fields: ["page.cursor": "not issued by ListMembers"])
     }
 
     private static func bounds(_ range: Hearth_Common_V1_TimeRange, field: String) throws -> DateBounds {
