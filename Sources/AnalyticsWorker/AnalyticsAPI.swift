@@ -1,5 +1,5 @@
 import Foundation
-public import GRPCCore
+import GRPCCore
 import HearthDomain
 public import HearthPostgres
 public import HearthProtos

@@ -34,7 +34,7 @@ public struct JobRunner: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             var prepared = Set<TenantID>()
             while !Task.isCancelled {
                 var worked = false
