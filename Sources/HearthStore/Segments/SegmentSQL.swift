@@ -197,11 +197,11 @@ public struct SegmentSQL {
 }
 
 extension SegmentSQL {
-    /// `SELECT <selection> FROM members m WHERE` the live members of `tenant` match `rule`, then
-    /// `tail` (ORDER BY, LIMIT): one statement, every value a parameter.
+    /// `SELECT <selection> FROM members m WHERE` the live members of `tenant` match `rule`: one
+    /// statement, every value a parameter.
     public static func statement(
         selecting selection: String, rule: SegmentRule, tenant: TenantID, now: Date = Date(),
-        timeZone: String, tail: String = "", resolve: @escaping (String) throws -> Reference?
+        timeZone: String, resolve: @escaping (String) throws -> Reference?
     ) throws -> PostgresQuery {
         var compiler = SegmentSQL(tenant: tenant, now: now, timeZone: timeZone, resolve: resolve)
         let condition = try compiler.condition(rule)
@@ -210,7 +210,6 @@ extension SegmentSQL {
             WHERE m.tenant_id = \(compiler.tenant) AND m.deleted_at IS NULL AND m.erased_at IS NULL
               AND m.merged_into_member_id IS NULL
               AND \(condition)
-            \(tail)
             """
         return PostgresQuery(sql, binds: compiler.query.binds)
     }

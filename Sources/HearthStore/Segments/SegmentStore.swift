@@ -91,14 +91,18 @@ public struct SegmentStore: Sendable {
                         resolve: { references[$0] }))
                 return (try counted[0].decode(Int64.self, at: 0), [])
             }
-            // One pass: the window count sees every match before LIMIT keeps the sample.
+            // One pass over the matches, counted and then sorted for the newest few. Kept apart on
+            // purpose: asked for the count and the newest in one SELECT, the planner walks the
+            // members newest first by index, as if LIMIT could stop early, and visits every row.
             let columns = MemberStore.columns.split(separator: ",")
                 .map { "m." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
-            let rows = try await connection.query(
-                try SegmentSQL.statement(
-                    selecting: columns + ", count(*) OVER ()", rule: rule, tenant: tenant, now: now, timeZone: timeZone,
-                    tail: "ORDER BY m.created_at DESC, m.member_id DESC LIMIT \(min(sampleSize, 100))",
-                    resolve: { references[$0] }))
+            var statement = try SegmentSQL.statement(
+                selecting: columns, rule: rule, tenant: tenant, now: now, timeZone: timeZone,
+                resolve: { references[$0] })
+            statement.sql =
+                "WITH matched AS MATERIALIZED (\(statement.sql)) SELECT *, (SELECT count(*) FROM matched) FROM matched"
+                + " ORDER BY created_at DESC, member_id DESC LIMIT \(min(sampleSize, 100))"
+            let rows = try await connection.query(statement)
             let count = try rows.first?.decode(Int64.self, at: rows[0].columnCount - 1) ?? 0
             return (count, try rows.map(Member.init(row:)))
         }
