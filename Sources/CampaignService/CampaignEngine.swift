@@ -29,7 +29,7 @@ public struct CampaignEngine: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 var worked = false
                 do {

@@ -1,6 +1,6 @@
-public import Foundation
-public import GRPCCore
-public import HearthProtos
+import Foundation
+import GRPCCore
+import HearthProtos
 import Synchronization
 
 /// How far a file import got, for a progress bar.

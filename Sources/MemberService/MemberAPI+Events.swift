@@ -63,7 +63,7 @@ extension MemberAPI {
                     do {
                         handles[index] = try EventMessages.handle(identity, region: region)
                     } catch {
-                        reject(index, "identity_invalid", (error as? RPCError)?.message ?? "\(error)")
+                        reject(index, "identity_invalid", error.message)
                     }
                 case nil:
                     reject(index, "member_missing", "the event names no member (member_id or identity)")

@@ -40,7 +40,7 @@ struct EndToEndTests {
         ]).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(!token.isEmpty)
         stack.useToken(token)
-        try await stack.query(
+        _ = try await stack.query(
             """
             INSERT INTO operators (tenant_id, login, name, role)
             VALUES (\(tenant), 'agent-li', '李晓燕', 'agent'), (\(tenant), 'agent-zhang', '张伟', 'agent')

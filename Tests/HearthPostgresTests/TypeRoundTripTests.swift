@@ -26,7 +26,10 @@ struct TypeRoundTripTests {
             for value in [Int64.min, -42, 0, Int64.max] {
                 #expect(try await roundTrip(value, cast: "int8", on: connection) == value)
             }
-            for value in [0.0, -0.0, 1.5e-308, .greatestFiniteMagnitude, -.infinity, .infinity, .pi] {
+            for value in [
+                0.0, -0.0, .leastNormalMagnitude, .leastNonzeroMagnitude, .greatestFiniteMagnitude, -.infinity,
+                .infinity, .pi,
+            ] {
                 #expect(try await roundTrip(value, cast: "float8", on: connection) == value)
             }
             #expect(try await roundTrip(Double.nan, cast: "float8", on: connection).isNaN)

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The stored form (the `schedule` column), stable across releases:
 ///

@@ -1,6 +1,6 @@
 public import Foundation
 public import HearthDomain
-public import HearthPostgres
+import HearthPostgres
 
 /// The entries of call lists: reading them page by page (an agent's own, or by outcome), and
 /// recording what each call came to, with its history row.

@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 public import HearthDomain
-public import HearthPostgres
+import HearthPostgres
 
 extension CampaignStore {
     /// Writes a changed campaign, provided its status is still `status` (what the caller checked

@@ -1,6 +1,6 @@
 public import Foundation
 public import HearthDomain
-public import HearthPostgres
+import HearthPostgres
 
 /// One message of one occurrence that is due and not yet put into the outbox.
 public struct DuePhase: Sendable, Hashable {

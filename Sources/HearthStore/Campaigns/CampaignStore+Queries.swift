@@ -1,6 +1,6 @@
 public import Foundation
 public import HearthDomain
-public import HearthPostgres
+import HearthPostgres
 
 /// An occurrence as stored: its id and status next to the domain's times.
 public struct OccurrenceRecord: Sendable, Hashable {

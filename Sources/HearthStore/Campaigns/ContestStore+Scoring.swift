@@ -1,6 +1,6 @@
 public import Foundation
 public import HearthDomain
-public import HearthPostgres
+import HearthPostgres
 
 /// What decides a contest: members' votes (VOTES contests) and operators' scores (JUDGES contests).
 extension ContestStore {

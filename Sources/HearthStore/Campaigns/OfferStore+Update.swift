@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 public import HearthDomain
-public import HearthPostgres
+import HearthPostgres
 
 extension OfferStore {
     /// Changes an offer's prices under its row lock and the price guard; `nil` when the tenant has

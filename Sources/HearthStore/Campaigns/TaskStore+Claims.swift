@@ -1,6 +1,6 @@
 public import Foundation
 public import HearthDomain
-public import HearthPostgres
+import HearthPostgres
 
 /// Claims: members say they did a task, operators approve or reject, the queue is read oldest first.
 extension TaskStore {

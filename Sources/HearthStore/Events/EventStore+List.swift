@@ -1,6 +1,6 @@
 public import Foundation
 public import HearthDomain
-public import HearthPostgres
+import HearthPostgres
 
 /// Which events a list shows; conditions combine with AND, empty ones do not filter.
 public struct EventQuery: Sendable, Hashable {

@@ -1,6 +1,6 @@
 public import Foundation
 public import HearthDomain
-public import HearthPostgres
+import HearthPostgres
 
 /// Which members a list shows. Conditions combine with AND; empty ones do not filter.
 public struct MemberQuery: Sendable, Hashable {

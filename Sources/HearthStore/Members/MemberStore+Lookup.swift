@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 public import HearthDomain
-public import HearthPostgres
+import HearthPostgres
 
 extension MemberStore {
     /// The members holding each handle (kinds as in the schema: phone, wechat, qq, dingtalk, email;

@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 public import HearthDomain
-public import HearthPostgres
+import HearthPostgres
 
 extension MemberStore {
     /// Stores a new member and registers its phone as a PHONE identity, in one transaction.

@@ -1,6 +1,6 @@
 import Foundation
 public import HearthDomain
-public import HearthPostgres
+import HearthPostgres
 
 extension MemberStore {
     /// Adds (`adding: true`) or removes `tags` on the selected members in one statement; returns how

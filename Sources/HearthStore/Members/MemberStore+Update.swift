@@ -1,6 +1,6 @@
 import Foundation
 public import HearthDomain
-public import HearthPostgres
+import HearthPostgres
 
 /// The profile fields an update may write, named as in the API's field mask.
 public enum MemberProfileField: String, Sendable, CaseIterable {

@@ -1,5 +1,5 @@
 import Foundation
-public import HearthDomain
+import HearthDomain
 import HearthPostgres
 
 /// A saved segment as a member filter: what compiling "is in this segment" needs, read once on the

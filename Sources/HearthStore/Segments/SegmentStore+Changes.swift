@@ -1,6 +1,6 @@
 import Foundation
 public import HearthDomain
-public import HearthPostgres
+import HearthPostgres
 
 extension SegmentStore {
     /// Renames a segment and/or replaces a dynamic segment's rule. A rename that would break
