@@ -117,7 +117,8 @@ struct ScoresJobTests {
                 .init(member: m("survivor"), kind: .share, at: Self.daysBefore(first, 8), recordedAt: early),
                 .init(member: m("merged"), kind: .purchase, at: Self.daysBefore(first, 6), recordedAt: early),
             ])
-            try await harness.run(ScoresJob(), now: first)
+            // Exact, whatever the drift: decayed scores are rewritten on every run.
+            try await harness.run(ScoresJob(), now: first, params: ["score_tolerance": "0"])
             let futureBefore = try await harness.memberJobContributions()["\(m("future"))/check_in"]
             #expect(futureBefore == nil)
 
@@ -159,6 +160,52 @@ struct ScoresJobTests {
         }
     }
 
+    @Test func anIncrementalRunLeavesAScoreThatDecayedLessThanTheToleranceAlone() async throws {
+        try await AnalyticsHarness.with(jobs: [ScoresJob()]) { harness in
+            let now = Self.now
+            let steady = try await harness.memberJobMember("steady")
+            let active = try await harness.memberJobMember("active")
+            try await harness.memberJobEvents([
+                .init(member: steady, kind: .purchase, at: Self.daysBefore(now, 3)),
+                .init(member: active, kind: .message, at: Self.daysBefore(now, 2)),
+            ])
+            try await harness.run(ScoresJob(), now: now)
+            let first = try await harness.memberJobScores()
+
+            // An hour later `active` shares something; `steady` did nothing.
+            let later = now.addingTimeInterval(3_600)
+            let shared = later.addingTimeInterval(-60)
+            try await harness.memberJobEvents([.init(member: active, kind: .share, at: shared, recordedAt: shared)])
+            let written = try await harness.run(ScoresJob(), now: later, lastSuccess: now)
+            #expect(written == 2)  // active's score and the day's snapshot
+            let incremental = try await harness.memberJobScores()
+            #expect(incremental[steady] == first[steady])
+            #expect(try await Self.pointsAt(steady, harness) == now)
+            #expect(try await Self.pointsAt(active, harness) == later)
+
+            // A full run finds steady's score an hour's decay lower: within the tolerance.
+            try await harness.run(ScoresJob(), now: later, params: ["full": "true"])
+            let full = try await harness.memberJobScores()
+            let drift = (incremental[steady] ?? 0) - (full[steady] ?? 0)
+            #expect(drift > 0 && drift < EngagementWeights.standard.scoreTolerance, "drift \(drift)")
+            #expect(abs((incremental[active] ?? -1) - (full[active] ?? 0)) < 1e-9)
+
+            // With a tolerance of 0, every decayed score is rewritten on every run.
+            try await harness.run(ScoresJob(), now: later, params: ["score_tolerance": "0"])
+            let hourAfter = later.addingTimeInterval(3_600)
+            #expect(try await harness.run(ScoresJob(), now: hourAfter, lastSuccess: later) == 3)
+            #expect(try await Self.pointsAt(steady, harness) == hourAfter)
+        }
+    }
+
+    static func pointsAt(_ member: MemberID, _ harness: AnalyticsHarness) async throws -> Date? {
+        try await harness.pool.withTenant(harness.tenant) { connection in
+            try await connection.query(
+                "SELECT engagement_points_at FROM members WHERE member_id = \(member.rawValue)"
+            )[0].decode(Date?.self, at: 0)
+        }
+    }
+
     @Test func aRunsSettingsAreCheckedAndKeptForLaterRuns() async throws {
         try await AnalyticsHarness.with(jobs: [ScoresJob()]) { harness in
             let now = Self.now
@@ -176,10 +223,10 @@ struct ScoresJobTests {
             let tuned = try await harness.memberJobContributions()["\(buyer)/purchase"]?.points ?? 0
             #expect(abs(tuned - (10 + 10 * pow(0.5, 0.5))) < 1e-9)
 
-            // A scheduled run (no parameters, incremental) keeps the tenant's weight.
-            try await harness.run(ScoresJob(), now: now.addingTimeInterval(3_600), lastSuccess: now)
+            // A scheduled run (no parameters, incremental) ten days later keeps the tenant's weight.
+            try await harness.run(ScoresJob(), now: now.addingTimeInterval(10 * 86_400), lastSuccess: now)
             let kept = try await harness.memberJobContributions()["\(buyer)/purchase"]?.points ?? 0
-            #expect(abs(kept - (10 + 10 * pow(0.5, 0.5)) * pow(0.5, 1.0 / (30 * 24))) < 1e-9)
+            #expect(abs(kept - (10 + 10 * pow(0.5, 0.5)) * pow(0.5, 10.0 / 30)) < 1e-9)
 
             // An empty value goes back to the default.
             try await harness.run(ScoresJob(), now: now, params: ["weight.purchase": ""])

@@ -80,17 +80,22 @@ struct EngagementFormulaTests {
 
     @Test func aTenantTunesWeightsHalfLifeAndScale() throws {
         let tuned = try EngagementWeights(
-            parameters: ["weight.purchase": "10", "weight.visit": "0.5", "half_life_days": "14", "saturation": "80"])
+            parameters: [
+                "weight.purchase": "10", "weight.visit": "0.5", "half_life_days": "14", "saturation": "80",
+                "score_tolerance": "0.1",
+            ])
         #expect(tuned.points(for: .purchase) == 10)
         #expect(tuned.points(for: .visit) == 0.5)
         #expect(tuned.points(for: .message) == 1)
         #expect(tuned.halfLifeDays == 14)
         #expect(tuned.saturation == 80)
+        #expect(tuned.scoreTolerance == 0.1)
+        #expect(EngagementWeights.standard.scoreTolerance == 0.5)
         #expect(try EngagementWeights(parameters: [:]) == .standard)
 
         for bad in [
             ["weight.purchase": "lots"], ["weight.purchase": "-1"], ["half_life_days": "0"], ["saturation": "0"],
-            ["weight.unknown": "1"], ["decay": "1"],
+            ["weight.unknown": "1"], ["decay": "1"], ["score_tolerance": "-0.1"], ["score_tolerance": "6"],
         ] {
             let refused = #expect(throws: DomainError.self) { try EngagementWeights(parameters: bad) }
             #expect(refused?.code == .invalidArgument, "\(bad)")

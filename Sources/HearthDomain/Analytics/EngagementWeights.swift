@@ -22,6 +22,12 @@ public import Foundation
 /// are worth `p × exp(−λ(t₂ − t₁))` at `t₂`, whatever events they came from. So a run may recompute
 /// only members with new events and multiply everyone else's stored points by that factor, and get
 /// what a full run gets.
+///
+/// **Tolerance.** Decay moves every score a little every hour (at most 0.035 points an hour at the
+/// default half-life), so rewriting each decayed score would rewrite every scored member on every
+/// run. An incremental run rewrites a member without new events only once decay has moved their
+/// score by ``scoreTolerance`` (0.5 points) or more; until then the stored score is that much
+/// too high at most, and stays explained by its events as of when it was computed.
 public struct EngagementWeights: Sendable, Hashable {
     /// What one event of a kind is worth when it has just happened; kinds not listed are worth 0.
     public var points: [EventKind: Double]
@@ -29,20 +35,25 @@ public struct EngagementWeights: Sendable, Hashable {
     public var halfLifeDays: Double
     /// `k` of the scale: the raw points that make a score of 63.2 (1 − 1/e).
     public var saturation: Double
+    /// Score points by which decay may move a stored score before an incremental run rewrites it;
+    /// 0 rewrites every decayed score on every run.
+    public var scoreTolerance: Double
 
     /// The defaults of issue 6.
     public static let standard = EngagementWeights(
         points: [.message: 1, .checkIn: 2, .share: 3, .referral: 5, .purchase: 8, .campaignParticipation: 4],
         halfLifeDays: 30, saturation: 50)
 
-    public init(points: [EventKind: Double], halfLifeDays: Double, saturation: Double) {
+    public init(points: [EventKind: Double], halfLifeDays: Double, saturation: Double, scoreTolerance: Double = 0.5) {
         self.points = points
         self.halfLifeDays = halfLifeDays
         self.saturation = saturation
+        self.scoreTolerance = scoreTolerance
     }
 
     /// ``standard`` with a tenant's overrides: `weight.<kind>` (e.g. `weight.check_in`, 0 to 1000),
-    /// `half_life_days` (0.5 to 3650) and `saturation` (1 to 100000), each a number as text.
+    /// `half_life_days` (0.5 to 3650), `saturation` (1 to 100000) and `score_tolerance` (0 to 5),
+    /// each a number as text.
     public init(parameters: [String: String]) throws(DomainError) {
         self = .standard
         for (key, text) in parameters.sorted(by: { $0.key < $1.key }) {
@@ -52,12 +63,15 @@ public struct EngagementWeights: Sendable, Hashable {
                 halfLifeDays = try Self.number(value, key: key, text: text, in: 0.5...3_650)
             case "saturation":
                 saturation = try Self.number(value, key: key, text: text, in: 1...100_000)
+            case "score_tolerance":
+                scoreTolerance = try Self.number(value, key: key, text: text, in: 0...5)
             default:
                 guard key.hasPrefix("weight."), let kind = EventKind(rawValue: String(key.dropFirst("weight.".count)))
                 else {
                     throw DomainError(
                         code: .invalidArgument,
-                        message: "the scores job has no setting \"\(key)\"; it takes half_life_days, saturation and "
+                        message:
+                            "the scores job has no setting \"\(key)\"; it takes half_life_days, saturation, score_tolerance and "
                             + EventKind.allCases.map { "weight.\($0.rawValue)" }.joined(separator: ", "))
                 }
                 points[kind] = try Self.number(value, key: key, text: text, in: 0...1_000)

@@ -14,14 +14,17 @@ public import HearthPostgres
 /// the two runs (recorded earlier with a future time), both sides of a merge (merging moves events
 /// without recording them anew), and members never computed. Every other member's points are
 /// multiplied by the decay since they were computed, `exp(−λ·(now − engagement_points_at))`; since
-/// decay is a common factor this equals recomputing them, so an incremental run gives what a full
-/// run gives (up to floating-point rounding) without reading every event. The look-back starts
+/// decay is a common factor this equals recomputing them without reading every event. Such a
+/// member is rewritten only once decay has moved their score by the `score_tolerance` (0.5 points
+/// by default; see ``EngagementWeights``), so an hourly run writes the members whose events changed
+/// and a few whose scores drifted, not every scored member, and gives what a full run gives to
+/// within the tolerance (up to floating-point rounding with a tolerance of 0). The look-back starts
 /// ``ingestOverlap`` before the last run, because an ingest transaction that began before that run
 /// and committed after it had read the log stamps its events with its start time. A run whose
 /// settings changed is always full.
 ///
 /// Settings (`member_job_settings`, or a run's parameters, which are then saved): `weight.<kind>`,
-/// `half_life_days`, `saturation` (see ``EngagementWeights/init(parameters:)``).
+/// `half_life_days`, `saturation`, `score_tolerance` (see ``EngagementWeights/init(parameters:)``).
 public struct ScoresJob: AnalyticsJob {
     public let name = "scores"
     public let defaultCron = "0 * * * *"
@@ -83,9 +86,10 @@ public struct ScoresJob: AnalyticsJob {
     }
 
     /// Sets every member's points and score as of now: from their events (all members, or those in
-    /// `score_changed_members` when `onlyChanged`), else their stored points decayed to now; 0 for
-    /// members left without scored events. The new values are computed first, without locks, for
-    /// the members whose values change; they are then written ``chunkSize`` members per
+    /// `score_changed_members` when `onlyChanged`), else their stored points decayed to now (written
+    /// only when that moves the score by the tolerance); 0 for members left without scored events.
+    /// The new values are computed first, without locks, for the members whose values change; they
+    /// are then written ``chunkSize`` members per
     /// transaction, each chunk locking its rows in id order, as event ingest does, so the two
     /// never deadlock. A run that fails part-way leaves the chunks it wrote: each member's points,
     /// score and `engagement_points_at` are written together, and the next run goes on from there.
@@ -107,6 +111,11 @@ public struct ScoresJob: AnalyticsJob {
             ? "CASE WHEN ch.member_id IS NOT NULL THEN coalesce(s.points, 0) ELSE coalesce(\(decayed), 0) END"
             : "coalesce(s.points, 0)"
         let orChanged = onlyChanged ? "OR ch.member_id IS NOT NULL" : ""
+        let changed = onlyChanged ? "ch.member_id IS NOT NULL" : "true"
+        // A member without new events keeps a stored score that decay moved by less than the tolerance.
+        let drifted =
+            onlyChanged
+            ? "AND (changed OR abs(stored_score - score) >= \(weights.scoreTolerance)::float8)" : ""
         // A run that failed on this connection may have left its table behind.
         try await connection.query("DROP TABLE IF EXISTS pg_temp.score_targets")
         try await connection.query(
@@ -124,7 +133,7 @@ public struct ScoresJob: AnalyticsJob {
                 GROUP BY e.member_id
             ),
             target AS (
-                SELECT m.member_id, \(unescaped: points) AS points,
+                SELECT m.member_id, \(unescaped: points) AS points, \(unescaped: changed) AS changed,
                        m.engagement_points AS stored_points, m.engagement_score AS stored_score
                 FROM members m
                 LEFT JOIN totals s ON s.member_id = m.member_id
@@ -134,9 +143,9 @@ public struct ScoresJob: AnalyticsJob {
                        \(unescaped: orChanged))
             )
             INSERT INTO score_targets (member_id, points)
-            SELECT member_id, points FROM target
-            WHERE (stored_points, stored_score)
-                  IS DISTINCT FROM (points, 100 * (1 - exp(-points / \(weights.saturation)::float8)))
+            SELECT member_id, points
+            FROM (SELECT *, 100 * (1 - exp(-points / \(weights.saturation)::float8)) AS score FROM target) t
+            WHERE (stored_points, stored_score) IS DISTINCT FROM (points, score) \(unescaped: drifted)
             """)
         try await connection.query("ANALYZE score_targets")
         var written: Int64 = 0
@@ -186,7 +195,10 @@ public struct ScoresJob: AnalyticsJob {
     ) async throws -> Int64 {
         let tenant = context.tenant.rawValue
         let zone = context.timeZone.identifier
-        var settings: [String: Double] = ["half_life_days": weights.halfLifeDays, "saturation": weights.saturation]
+        var settings: [String: Double] = [
+            "half_life_days": weights.halfLifeDays, "saturation": weights.saturation,
+            "score_tolerance": weights.scoreTolerance,
+        ]
         for kind in EventKind.allCases { settings["weight.\(kind.rawValue)"] = weights.points(for: kind) }
         try await connection.query(
             """
