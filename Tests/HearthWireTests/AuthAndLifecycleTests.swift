@@ -123,6 +123,27 @@ struct AuthAndLifecycleTests {
         return nil
     }
 
+    /// Nothing listens on port 1: the call fails with the connect's reason, after its retries,
+    /// instead of waiting out its deadline.
+    @Test func aServerNobodyRunsFailsTheCallAtOnceWithTheReason() async throws {
+        let transport = WireClientTransport(endpoints: [.init(host: "127.0.0.1", port: 1)])
+        try await withGRPCClient(transport: transport) { client in
+            var options = CallOptions.defaults
+            options.timeout = .seconds(120)
+            let started = ContinuousClock.now
+            let refused = await #expect(throws: RPCError.self) {
+                try await client.unary(
+                    request: ClientRequest(message: [3]), descriptor: EchoService.get, serializer: Self.coder,
+                    deserializer: Self.coder, options: options
+                ) { try $0.message }
+            }
+            #expect(refused?.code == .unavailable)
+            #expect(refused?.message.hasPrefix("cannot reach 127.0.0.1:1: ") == true, "\(String(describing: refused))")
+            // Far below the deadline, however slow the machine.
+            #expect(ContinuousClock.now - started < .seconds(60))
+        }
+    }
+
     @Test func theClientReconnectsAfterTheServerRestartsOnTheSamePort() async throws {
         let (firstServer, serving, port) = try #require(await Self.startOnFixedPort())
         let transport = WireClientTransport(endpoints: [.init(host: "127.0.0.1", port: port)])

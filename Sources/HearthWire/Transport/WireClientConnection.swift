@@ -59,11 +59,9 @@ final class WireClientConnection: WireFrameReceiver {
         self.logger = logger
     }
 
-    static func connect(
-        host: String, port: Int, maximumFrameSize: Int, keepalive: Duration?, logger: Logger
-    ) async throws -> WireClientConnection {
-        let box = ConnectionBox()
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    /// The bootstrap of one connection: frames in and out, and keepalive when asked.
+    private static func bootstrap(maximumFrameSize: Int, keepalive: Duration?, box: ConnectionBox) -> ClientBootstrap {
+        ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.seconds(5))
             .channelInitializer { channel in
@@ -81,8 +79,20 @@ final class WireClientConnection: WireFrameReceiver {
                     ])
                 }
             }
-            .connect(host: host, port: port)
-            .get()
+    }
+
+    static func connect(
+        host: String, port: Int, maximumFrameSize: Int, keepalive: Duration?, logger: Logger
+    ) async throws -> WireClientConnection {
+        let box = ConnectionBox()
+        let channel: any Channel
+        do {
+            channel = try await Self.bootstrap(maximumFrameSize: maximumFrameSize, keepalive: keepalive, box: box)
+                .connect(host: host, port: port)
+                .get()
+        } catch {
+            throw WireConnectFailure(error)
+        }
         let connection = WireClientConnection(
             channel: channel, peer: "\(host):\(port)", maximumFrameSize: maximumFrameSize, logger: logger)
         box.connection.withLock { $0 = connection }

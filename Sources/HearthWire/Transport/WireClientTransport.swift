@@ -62,6 +62,8 @@ public final class WireClientTransport: ClientTransport {
         var connecting: Task<WireClientConnection, any Error>?
         var failures = 0
         var retryAfter: ContinuousClock.Instant?
+        /// Why the last connect failed, for calls that wait out its back-off.
+        var lastFailure: String?
     }
 
     private struct State {
@@ -120,7 +122,13 @@ public final class WireClientTransport: ClientTransport {
         options: CallOptions,
         _ closure: (RPCStream<Inbound, Outbound>, ClientContext) async throws -> T
     ) async throws -> T {
-        let connection = try await connectionForNewStream()
+        let connection: WireClientConnection
+        do {
+            connection = try await connectionForNewStream()
+        } catch {
+            let context = ClientContext(descriptor: descriptor, remotePeer: "hearth:none", localPeer: "hearth:client")
+            return try await closure(Self.failedStream(descriptor, error), context)
+        }
         defer { streamEnded() }
         let call = connection.makeStream()
         let path = "/\(descriptor.service.fullyQualifiedService)/\(descriptor.method)"
@@ -169,6 +177,21 @@ public final class WireClientTransport: ClientTransport {
         return try outcome.get()
     }
 
+    /// A stream whose response fails at once with `error`. GRPCCore waits out a call's whole
+    /// deadline when opening its stream throws (the attempt's timeout task outlives it), so a
+    /// server that cannot be reached is reported through the stream: the call retries as for any
+    /// UNAVAILABLE and then fails at once, with the reason.
+    private static func failedStream(_ descriptor: MethodDescriptor, _ error: any Error) -> RPCStream<
+        Inbound, Outbound
+    > {
+        let (inbound, continuation) = AsyncThrowingStream<RPCResponsePart<Bytes>, any Error>.makeStream()
+        continuation.finish(throwing: error)
+        let discard = WireStreamWriter<RPCRequestPart<Bytes>>(onWrite: { _ in }, onFinish: { _ in })
+        return RPCStream(
+            descriptor: descriptor, inbound: RPCAsyncSequence(wrapping: inbound),
+            outbound: RPCWriter.Closable(wrapping: discard))
+    }
+
     private func streamEnded() {
         let finished = state.withLock { state -> Bool in
             state.openStreams -= 1
@@ -183,7 +206,7 @@ public final class WireClientTransport: ClientTransport {
         enum Choice {
             case use(WireClientConnection)
             case join(Task<WireClientConnection, any Error>, Int)
-            case wait
+            case wait(Int)
         }
         var lastError: (any Error)?
         // Each endpoint gets a second try: a connection can die before its first call (the server
@@ -201,7 +224,9 @@ public final class WireClientTransport: ClientTransport {
                     return .use(connection)
                 }
                 if let connecting = state.slots[index].connecting { return .join(connecting, index) }
-                if let retryAfter = state.slots[index].retryAfter, ContinuousClock.now < retryAfter { return .wait }
+                if let retryAfter = state.slots[index].retryAfter, ContinuousClock.now < retryAfter {
+                    return .wait(index)
+                }
                 let endpoint = endpoints[index]
                 let (maximumFrameSize, keepalive, logger) = (self.maximumFrameSize, self.keepalive, self.logger)
                 let connecting = Task {
@@ -215,9 +240,10 @@ public final class WireClientTransport: ClientTransport {
             switch choice {
             case .use(let connection):
                 return connection
-            case .wait:
-                lastError = RPCError(
-                    code: .unavailable, message: "reconnecting; the server was unreachable moments ago")
+            case .wait(let index):
+                let reason = state.withLock { $0.slots[index].lastFailure } ?? "it was unreachable moments ago"
+                lastError =
+                    lastError ?? RPCError(code: .unavailable, message: "cannot reach \(endpoints[index]): \(reason)")
             case .join(let connecting, let index):
                 do {
                     let connection = try await connecting.value
@@ -241,6 +267,7 @@ public final class WireClientTransport: ClientTransport {
                         let exponent = min(state.slots[index].failures, 6)
                         let backoff = Double(50 << exponent) * Double.random(in: 0.5...1.0)
                         state.slots[index].retryAfter = .now + .milliseconds(Int(backoff))
+                        state.slots[index].lastFailure = "\(error)"
                     }
                     lastError = RPCError(
                         code: .unavailable, message: "cannot reach \(endpoints[index]): \(error)", cause: error)

@@ -24,8 +24,11 @@ func callService<Result: Sendable>(
             try await body(client)
         }
     } catch let error as RPCError {
-        let location = error.code == .unavailable ? " (\(service) at \(address))" : ""
-        printError("hearth: \(error.message)\(location)")
+        let hint =
+            error.code == .unavailable
+            ? " (is \(service) running at \(address)? `scripts/up` starts it)"
+            : ""
+        printError("hearth: \(error.message)\(hint)")
         throw ExitCode(1)
     }
 }
