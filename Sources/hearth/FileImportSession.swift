@@ -10,10 +10,21 @@ struct FileImportSession {
     let rejectsFile: RejectsFile
     let bar = ProgressBar()
 
-    /// Fails with a one-line reason (exit 1) when `path` cannot be read.
+    /// Fails with a one-line reason (exit 1) when `path` is missing, a folder or unreadable.
     init(path: String, rejectsPath: String?) throws {
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            printError("hearth: cannot read \(path)")
+        var isFolder: ObjCBool = false
+        let problem: String? =
+            if !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+                "\(path) does not exist"
+            } else if isFolder.boolValue {
+                "\(path) is a folder; name the file to import"
+            } else if !FileManager.default.isReadableFile(atPath: path) {
+                "cannot read \(path): permission denied"
+            } else {
+                nil
+            }
+        if let problem {
+            printError("hearth: \(problem)")
             throw ExitCode(1)
         }
         file = URL(fileURLWithPath: path)
@@ -27,10 +38,12 @@ struct FileImportSession {
             outcome = try await body()
         } catch {
             bar.finish()
-            if let failure = rejectsFile.close() {
+            if let failure = rejectsFile.close(completed: false) {
                 printError("hearth: \(failure)")
             } else if rejectsFile.hasRows {
-                printError("hearth: the rows refused before the import stopped are in \(rejectsFile.url.path)")
+                printError(
+                    "hearth: the rows refused before the import stopped are in \(rejectsFile.partialURL.path)"
+                        + " (\(rejectsFile.url.lastPathComponent), if there, is from an earlier run)")
             }
             if let error = error as? MemberCSVLayoutError {
                 printError("hearth: \(error.message)")
@@ -39,7 +52,7 @@ struct FileImportSession {
             throw error
         }
         bar.finish()
-        if let failure = rejectsFile.close() {
+        if let failure = rejectsFile.close(completed: true) {
             printError("hearth: \(failure)")
             throw ExitCode(1)
         }

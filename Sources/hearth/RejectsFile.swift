@@ -3,12 +3,17 @@ import HearthImportClient
 import HearthProtos
 import Synchronization
 
-/// The CSV file an import writes its refused rows to (row, field, reason code, reason), created on
-/// the first refused row, so a clean import leaves no file behind. Safe to call from the import's
-/// sending and receiving halves at once. Rows are written as they are refused (a file cut short by
-/// a crash still holds them) and put in row order when the import ends.
+/// The CSV file an import writes its refused rows to (row, field, reason code, reason). Rows are
+/// written as they are refused into a partial file beside it (a file cut short by a crash still
+/// holds them), put in row order when the import ends, and only then moved over `url`: an import
+/// that stops halfway (refused by the service, cut off) leaves the last complete report where it
+/// was, and a clean import removes it. Safe to call from the import's sending and receiving halves
+/// at once.
 final class RejectsFile: Sendable {
+    /// Where a complete import's refused rows are.
     let url: URL
+    /// Where the rows go while the import runs, and stay if it does not finish.
+    let partialURL: URL
     private let handle = Mutex<FileHandle?>(nil)
     private let failure = Mutex<String?>(nil)
     /// The highest row written so far, and whether every row came after the one before; updated
@@ -17,8 +22,9 @@ final class RejectsFile: Sendable {
 
     init(url: URL) {
         self.url = url
-        // A file left by an earlier run would describe that run, not this one.
-        try? FileManager.default.removeItem(at: url)
+        partialURL = url.deletingPathExtension().appendingPathExtension("partial.csv")
+        // A partial file left by an earlier run would describe that run, not this one.
+        try? FileManager.default.removeItem(at: partialURL)
     }
 
     func append(_ rows: [Hearth_Member_V1_RejectedRow]) {
@@ -32,11 +38,11 @@ final class RejectsFile: Sendable {
                 if handle == nil {
                     guard
                         FileManager.default.createFile(
-                            atPath: url.path, contents: Data("row,field,reason_code,reason\n".utf8))
+                            atPath: partialURL.path, contents: Data("row,field,reason_code,reason\n".utf8))
                     else {
                         throw CocoaError(.fileWriteNoPermission)
                     }
-                    handle = try FileHandle(forWritingTo: url)
+                    handle = try FileHandle(forWritingTo: partialURL)
                     try handle?.seekToEnd()
                 }
                 try handle?.write(contentsOf: Data(text.utf8))
@@ -49,7 +55,7 @@ final class RejectsFile: Sendable {
                 }
             } catch {
                 failure.withLock {
-                    $0 = $0 ?? "cannot write the rejects file \(url.path): \(error.localizedDescription)"
+                    $0 = $0 ?? "cannot write the rejects file \(partialURL.path): \(error.localizedDescription)"
                 }
             }
         }
@@ -58,22 +64,32 @@ final class RejectsFile: Sendable {
     /// Whether any refused row was written: the file exists only then.
     var hasRows: Bool { order.withLock { $0.last != .min } }
 
-    /// Closes the file and puts it in row order; returns why writing failed, if it did, so no
-    /// refused row goes unreported.
-    func close() -> String? {
+    /// Closes the file and puts it in row order; when the import `completed`, moves it over ``url``
+    /// (or removes ``url`` when no row was refused), else leaves it at ``partialURL``. Returns why
+    /// writing failed, if it did, so no refused row goes unreported.
+    func close(completed: Bool) -> String? {
         handle.withLock { handle in
             try? handle?.close()
             handle = nil
         }
         if let failure = failure.withLock({ $0 }) { return failure }
-        guard !order.withLock({ $0.inOrder }) else { return nil }
+        if !order.withLock({ $0.inOrder }) {
+            do {
+                try CSVRowSorter.sort(partialURL)
+            } catch {
+                // Every row is still there, only not in row order: worth a warning, not a failure.
+                printError(
+                    "hearth: warning: the rejects file \(partialURL.path) holds every refused row, but not in row order: "
+                        + error.localizedDescription)
+            }
+        }
+        guard completed else { return nil }
         do {
-            try CSVRowSorter.sort(url)
+            // A report left by an earlier run describes that run, not this one.
+            if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
+            if hasRows { try FileManager.default.moveItem(at: partialURL, to: url) }
         } catch {
-            // Every row is still there, only not in row order: worth a warning, not a failure.
-            printError(
-                "hearth: warning: the rejects file \(url.path) holds every refused row, but not in row order: "
-                    + error.localizedDescription)
+            return "cannot move the rejects file \(partialURL.path) to \(url.path): \(error.localizedDescription)"
         }
         return nil
     }

@@ -181,6 +181,17 @@ extension EndToEndTests {
         #expect(rejects.contains("4,phone,"), "\(rejects)")
         let rerun = try await stack.hearthSucceeding(["members", "import", file.path, "--output", "json"])
         #expect(rerun.contains(#""inserted" : "0""#) && rerun.contains(#""updated" : "0""#), "\(rerun)")
+
+        // An import the service refuses leaves the last complete report where it was.
+        let refused = try await stack.hearth(["members", "import", file.path, "--token", "not-a-token"])
+        #expect(refused.status == 1, "\(refused.errors)")
+        #expect(try String(contentsOfFile: file.path + ".rejects.csv", encoding: .utf8) == rejects)
+
+        // A folder or a missing file is named as such before any call.
+        let folder = try await stack.hearth(["members", "import", stack.scratch.path])
+        #expect(folder.status == 1 && folder.errors.contains("is a folder"), "\(folder.errors)")
+        let missing = try await stack.hearth(["events", "import", file.path + ".gone"])
+        #expect(missing.status == 1 && missing.errors.contains("does not exist"), "\(missing.errors)")
     }
 
     /// A nested rule typed on the command line, a rule with a mistake pointing at its line and
