@@ -362,4 +362,45 @@ struct MergeEraseAPITests {
             }
         }
     }
+
+    @Test func erasureEndsTheMembersPlacesInGroups() async throws {
+        try await MemberServiceHarness.with { harness in
+            try await harness.withClient(role: .admin) { client in
+                let member = try await CommunityCalls.member(client, "韩梅梅")
+                let open = try await CommunityCalls.community(client, name: "Open group")
+                let approval = try await CommunityCalls.community(client, name: "Approval group", policy: .approval)
+                _ = try await CommunityCalls.join(client, open.communityID, member)
+                #expect(try await CommunityCalls.join(client, approval.communityID, member).status == .pending)
+
+                var erase = Hearth_Member_V1_EraseMemberRequest()
+                erase.memberID = member
+                erase.reason = "PIPL request 2025-044"
+                _ = try await client.eraseMember(erase)
+
+                // The seat is free and the request gone; the group saw the member leave.
+                var get = Hearth_Member_V1_GetCommunityRequest()
+                get.communityID = open.communityID
+                #expect(try await client.getCommunity(get).community.memberCount == 0)
+                get.communityID = approval.communityID
+                #expect(try await client.getCommunity(get).community.pendingCount == 0)
+                let t = harness.tenant.rawValue
+                let rows = try await harness.sql(
+                    """
+                    SELECT status, status_reason, left_at IS NOT NULL FROM memberships
+                    WHERE tenant_id = \(t) AND member_id = \(UUID(uuidString: member)!) ORDER BY status
+                    """)
+                #expect(try rows.map { try $0.decode(String.self, at: 0) } == ["left", "removed"])
+                #expect(try rows.allSatisfy { try $0.decode(String.self, at: 1) == "member erased" })
+                #expect(try rows.allSatisfy { try $0.decode(Bool.self, at: 2) })
+                let leaves = try await harness.sql(
+                    """
+                    SELECT community_id, properties ->> 'via' FROM events
+                    WHERE tenant_id = \(t) AND member_id = \(UUID(uuidString: member)!) AND kind = 'leave'
+                    """)
+                #expect(leaves.count == 1)
+                #expect(try leaves.first?.decode(UUID.self, at: 0) == UUID(uuidString: open.communityID))
+                #expect(try leaves.first?.decode(String.self, at: 1) == "erasure")
+            }
+        }
+    }
 }

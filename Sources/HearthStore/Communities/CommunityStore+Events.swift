@@ -20,7 +20,7 @@ extension CommunityStore {
         try await connection.query(
             """
             WITH input AS (
-                SELECT gen_random_uuid() AS event_id, member_id
+                SELECT hearth_time_ordered_uuid() AS event_id, member_id
                 FROM unnest(\(members.map(\.rawValue))) AS i (member_id)
             ),
             fresh AS (

@@ -11,8 +11,10 @@ extension MemberStore {
     /// static segment places, the free-form `properties` of its events, and stored idempotent
     /// responses that show the member. What stays, under the member's random id that now names no
     /// one: the row with its totals, lifecycle stage, source channel and VIP tier; its events (kind,
-    /// time, amount, group, campaign), so totals and reports still add up; memberships, orders,
-    /// moderation and merge records; and the append-only consent history — the evidence that
+    /// time, amount, group, campaign), so totals and reports still add up; memberships (ended: an
+    /// active one is left, with a leave event, and a pending request removed, so no seat is held by
+    /// someone no longer known), orders, moderation and merge records; and the append-only consent
+    /// history — the evidence that
     /// contacting the member was lawful before — which gains a refusal per channel with source
     /// ``MemberErasure/consentSource``. The erasure itself is recorded in `member_erasures` with
     /// `reason` and the operator.
@@ -69,6 +71,25 @@ extension MemberStore {
                 WHERE tenant_id = \(scope) AND member_id = ANY(\(ids)) AND properties <> '{}'::jsonb
                 """)
             try await connection.query("DELETE FROM request_keys WHERE tenant_id = \(scope) AND member_ids && \(ids)")
+            let left = try await connection.query(
+                """
+                UPDATE memberships
+                SET status = CASE WHEN status = 'active' THEN 'left' ELSE 'removed' END, left_at = now(),
+                    muted_until = NULL, status_reason = 'member erased'
+                WHERE tenant_id = \(scope) AND member_id = ANY(\(ids)) AND status IN ('active', 'pending')
+                RETURNING community_id, member_id, status = 'left'
+                """)
+            var leavers: [UUID: [MemberID]] = [:]
+            for row in left {
+                guard try row.decode(Bool.self, at: 2) else { continue }
+                let community = try row.decode(UUID.self, at: 0)
+                leavers[community, default: []].append(MemberID(try row.decode(UUID.self, at: 1)))
+            }
+            for (community, members) in leavers {
+                try await CommunityStore.recordMembershipEvents(
+                    .leave, members: members, community: CommunityID(community), via: "erasure", tenant: tenant,
+                    on: connection)
+            }
             let erased = try await connection.query(
                 """
                 UPDATE members SET display_name = \(MemberErasure.placeholderName), phone_e164 = NULL, email = NULL,
