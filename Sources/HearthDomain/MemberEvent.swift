@@ -53,6 +53,11 @@ public struct MemberEvent: Hashable, Sendable, Codable {
         self.propertiesJSON = propertiesJSON
     }
 
+    /// How far ahead of the service's clock an event may be dated: a sender's clock runs a little
+    /// fast, but an event from further ahead is a wrong date or time zone, and would make its
+    /// member look active, or a group busy, until then.
+    public static let allowedClockSkew: TimeInterval = 300
+
     /// A purchase carries a non-negative amount and nothing else carries one; feedback says
     /// whether it opens or resolves, and nothing else does.
     public func validate() throws(DomainError) {

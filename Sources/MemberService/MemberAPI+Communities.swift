@@ -97,7 +97,9 @@ extension MemberAPI {
         try await handleCommunities {
             let caller = try RPCCaller.current()
             let (community, member) = try Self.communityAndMember(request.communityID, request.memberID)
-            guard request.paymentOrderID.utf8.count <= 200 else {
+            // An order id of spaces names no order.
+            let order = request.paymentOrderID.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard order.utf8.count <= 200 else {
                 throw RPCError(
                     code: .invalidArgument, message: "payment_order_id has at most 200 bytes", reason: "out_of_range",
                     fields: ["payment_order_id": "over 200 bytes"])
@@ -106,7 +108,7 @@ extension MemberAPI {
             response.membership = CommunityMessages.membership(
                 try await communities.join(
                     member, to: community, passPhrase: request.passPhrase.isEmpty ? nil : request.passPhrase,
-                    paymentOrderID: request.paymentOrderID.isEmpty ? nil : request.paymentOrderID,
+                    paymentOrderID: order.isEmpty ? nil : order,
                     tenant: caller.tenant))
             return response
         }

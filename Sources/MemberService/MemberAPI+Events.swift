@@ -152,6 +152,14 @@ enum EventMessages {
         }
         guard let kind = eventKind(input.kind) else { throw invalid("kind_missing", "the event has no kind") }
         guard input.hasOccurredAt else { throw invalid("occurred_at_missing", "the event has no occurred_at") }
+        let latest = Date().addingTimeInterval(MemberEvent.allowedClockSkew)
+        guard input.occurredAt.date <= latest else {
+            let format = Date.ISO8601FormatStyle()
+            throw invalid(
+                "occurred_in_future",
+                "occurred_at \(input.occurredAt.date.formatted(format)) lies in the future (now "
+                    + "\(Date().formatted(format))); check its date and time zone")
+        }
         guard !input.idempotencyKey.isEmpty, input.idempotencyKey.utf8.count <= 200 else {
             throw invalid("idempotency_key_invalid", "the idempotency key must have 1 to 200 bytes")
         }

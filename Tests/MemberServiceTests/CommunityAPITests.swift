@@ -346,6 +346,32 @@ struct CommunityAPITests {
                 let paid = try await Call.community(client, name: "Paid", policy: .paid).communityID
                 let unpaid = await #expect(throws: RPCError.self) { try await Call.join(client, paid, a) }
                 #expect(Call.reason(unpaid) == "payment_required")
+                let blank = await #expect(throws: RPCError.self) {
+                    try await Call.join(client, paid, a, paymentOrder: "  ")
+                }
+                #expect(Call.reason(blank) == "payment_required")
+                #expect(try await Call.join(client, paid, a, paymentOrder: "order-2026-001").status == .active)
+
+                // An order pays for one seat: not for a second member, nor for a second group.
+                let b = try await Call.member(client, "B")
+                let reused = await #expect(throws: RPCError.self) {
+                    try await Call.join(client, paid, b, paymentOrder: "order-2026-001")
+                }
+                #expect(reused?.code == .failedPrecondition)
+                #expect(Call.reason(reused) == "payment_order_used")
+                #expect(reused?.message.contains("order-2026-001") == true)
+                let otherPaid = try await Call.community(client, name: "Paid too", policy: .paid).communityID
+                let elsewhere = await #expect(throws: RPCError.self) {
+                    try await Call.join(client, otherPaid, a, paymentOrder: " order-2026-001 ")
+                }
+                #expect(Call.reason(elsewhere) == "payment_order_used")
+                #expect(try await Call.join(client, paid, b, paymentOrder: "order-2026-002").status == .active)
+
+                // The member who paid may leave and come back on the same order.
+                var leave = Hearth_Member_V1_LeaveCommunityRequest()
+                leave.communityID = paid
+                leave.memberID = a
+                _ = try await client.leaveCommunity(leave)
                 #expect(try await Call.join(client, paid, a, paymentOrder: "order-2026-001").status == .active)
             }
         }

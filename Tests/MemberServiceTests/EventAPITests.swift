@@ -47,25 +47,40 @@ struct EventAPITests {
                         visit.communityID = "group-7"  // not an id
                         return visit
                     }(),
+                    {
+                        // Local time written as UTC, eight hours ahead: a wrong time zone, not an event.
+                        var ahead = Self.input(member: member.memberID, kind: .message, key: "message-1")
+                        ahead.occurredAt = Google_Protobuf_Timestamp(date: Date().addingTimeInterval(8 * 3_600))
+                        return ahead
+                    }(),
+                    {
+                        // A sender whose clock runs a minute fast is believed.
+                        var fast = Self.input(member: member.memberID, kind: .message, key: "message-2")
+                        fast.occurredAt = Google_Protobuf_Timestamp(date: Date().addingTimeInterval(60))
+                        return fast
+                    }(),
                 ]
                 let first = try await client.recordEvents(request)
                 #expect(
                     first.results.map(\.outcome) == [
                         .accepted, .accepted, .duplicate, .rejected, .rejected, .rejected, .rejected, .rejected,
+                        .rejected, .accepted,
                     ])
                 #expect(
                     first.results.map(\.reasonCode) == [
                         "", "", "", "member_unknown", "member_unknown", "amount_missing", "kind_missing",
-                        "community_id_invalid",
+                        "community_id_invalid", "occurred_in_future", "",
                     ])
+                #expect(first.results[8].reason.contains("lies in the future"))
                 #expect(first.results[2].eventID == first.results[0].eventID)
-                #expect((first.acceptedCount, first.duplicateCount, first.rejectedCount) == (2, 1, 5))
+                #expect((first.acceptedCount, first.duplicateCount, first.rejectedCount) == (3, 1, 6))
 
                 // The whole batch again: nothing new is stored.
                 let retry = try await client.recordEvents(request)
                 #expect(
                     retry.results.map(\.outcome) == [
                         .duplicate, .duplicate, .duplicate, .rejected, .rejected, .rejected, .rejected, .rejected,
+                        .rejected, .duplicate,
                     ])
                 #expect(retry.results[0].eventID == first.results[0].eventID)
 

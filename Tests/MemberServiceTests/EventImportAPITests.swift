@@ -106,10 +106,13 @@ struct EventImportAPITests {
                     "purchase,,\(campaign),9900,", "campaign_participation,,\(campaign),,", "visit,,,,",
                     "feedback,\(group),,,open", "join,\(group),,,", "leave,\(group),,,",
                 ]
+                // One a day over the ten days before today.
+                let iso = ISO8601DateFormatter()
                 let csv = try write(
                     "phone,kind,community_id,campaign_id,amount_fen,feedback_status,occurred_at,idempotency_key\n"
                         + rows.enumerated().map { index, row in
-                            "13800138000,\(row),2026-11-2\(index % 10)T09:00:00+08:00,k-\(index)"
+                            let day = Date().addingTimeInterval(-Double(10 - index) * 86_400)
+                            return "13800138000,\(row),\(iso.string(from: day)),k-\(index)"
                         }.joined(separator: "\n") + "\n", extension: "csv")
                 let rejects = Rejects()
                 let outcome = try await EventFileImport.run(

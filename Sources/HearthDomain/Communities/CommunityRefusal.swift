@@ -18,6 +18,8 @@ public struct CommunityRefusal: Error, Hashable, Sendable, CustomStringConvertib
         public static let passPhraseWrong = Reason("pass_phrase_wrong")
         /// A paid group needs the order that paid for the seat.
         public static let paymentRequired = Reason("payment_required")
+        /// The order already paid for another member's seat, or a seat in another group.
+        public static let paymentOrderUsed = Reason("payment_order_used")
         /// The group is archived: no joins, no changes to its settings.
         public static let archived = Reason("archived")
         /// The member is deleted, erased or merged away.

@@ -827,7 +827,9 @@ public nonisolated struct Hearth_Member_V1_JoinCommunityRequest: Sendable {
   /// Required when the community has one.
   public var passPhrase: String = String()
 
-  /// PAID communities: the order that paid for the seat.
+  /// PAID communities: the order that paid for the seat (blank is none). An order pays for one
+  /// member's seat in one group: used again for anyone or anywhere else, the join is refused
+  /// ("payment_order_used").
   public var paymentOrderID: String = String()
 
   public var idempotencyKey: String = String()

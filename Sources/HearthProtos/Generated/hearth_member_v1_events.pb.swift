@@ -134,6 +134,8 @@ public nonisolated struct Hearth_Member_V1_EventInput: Sendable {
 
   public var kind: Hearth_Common_V1_EventKind = .unspecified
 
+  /// When it happened. More than 5 minutes ahead of the service's clock is REJECTED
+  /// ("occurred_in_future"): a wrong date or time zone, not an event yet to come.
   public var occurredAt: SwiftProtobuf.Google_Protobuf_Timestamp {
     get {_occurredAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
     set {_occurredAt = newValue}
@@ -272,7 +274,8 @@ public nonisolated struct Hearth_Member_V1_EventResult: Sendable {
   /// ACCEPTED and DUPLICATE: the stored event's id.
   public var eventID: String = String()
 
-  /// REJECTED: a stable lowercase code, e.g. "member_unknown", "amount_missing", "kind_missing".
+  /// REJECTED: a stable lowercase code, e.g. "member_unknown", "amount_missing", "kind_missing",
+  /// "occurred_in_future".
   public var reasonCode: String = String()
 
   /// REJECTED: for the operator.

@@ -1224,7 +1224,8 @@ extension Hearth_Member_V1_MemberService {
         /// > Joins a member to a community under its join policy; capacity holds under concurrency (two
         /// > joins for the last seat: one wins). Role: operator.
         /// > NOT_FOUND; FAILED_PRECONDITION (ErrorDetail.reason "community_full", "banned",
-        /// > "invite_only", "pass_phrase_wrong", "payment_required", "archived", "member_deleted");
+        /// > "invite_only", "pass_phrase_wrong", "payment_required", "payment_order_used", "archived",
+        /// > "member_deleted");
         /// > ALREADY_EXISTS (already pending or active).
         ///
         /// - Parameters:
@@ -2121,7 +2122,8 @@ extension Hearth_Member_V1_MemberService {
         /// > Joins a member to a community under its join policy; capacity holds under concurrency (two
         /// > joins for the last seat: one wins). Role: operator.
         /// > NOT_FOUND; FAILED_PRECONDITION (ErrorDetail.reason "community_full", "banned",
-        /// > "invite_only", "pass_phrase_wrong", "payment_required", "archived", "member_deleted");
+        /// > "invite_only", "pass_phrase_wrong", "payment_required", "payment_order_used", "archived",
+        /// > "member_deleted");
         /// > ALREADY_EXISTS (already pending or active).
         ///
         /// - Parameters:
@@ -3019,7 +3021,8 @@ extension Hearth_Member_V1_MemberService {
         /// > Joins a member to a community under its join policy; capacity holds under concurrency (two
         /// > joins for the last seat: one wins). Role: operator.
         /// > NOT_FOUND; FAILED_PRECONDITION (ErrorDetail.reason "community_full", "banned",
-        /// > "invite_only", "pass_phrase_wrong", "payment_required", "archived", "member_deleted");
+        /// > "invite_only", "pass_phrase_wrong", "payment_required", "payment_order_used", "archived",
+        /// > "member_deleted");
         /// > ALREADY_EXISTS (already pending or active).
         ///
         /// - Parameters:
@@ -5668,7 +5671,8 @@ extension Hearth_Member_V1_MemberService {
         /// > Joins a member to a community under its join policy; capacity holds under concurrency (two
         /// > joins for the last seat: one wins). Role: operator.
         /// > NOT_FOUND; FAILED_PRECONDITION (ErrorDetail.reason "community_full", "banned",
-        /// > "invite_only", "pass_phrase_wrong", "payment_required", "archived", "member_deleted");
+        /// > "invite_only", "pass_phrase_wrong", "payment_required", "payment_order_used", "archived",
+        /// > "member_deleted");
         /// > ALREADY_EXISTS (already pending or active).
         ///
         /// - Parameters:
@@ -7094,7 +7098,8 @@ extension Hearth_Member_V1_MemberService {
         /// > Joins a member to a community under its join policy; capacity holds under concurrency (two
         /// > joins for the last seat: one wins). Role: operator.
         /// > NOT_FOUND; FAILED_PRECONDITION (ErrorDetail.reason "community_full", "banned",
-        /// > "invite_only", "pass_phrase_wrong", "payment_required", "archived", "member_deleted");
+        /// > "invite_only", "pass_phrase_wrong", "payment_required", "payment_order_used", "archived",
+        /// > "member_deleted");
         /// > ALREADY_EXISTS (already pending or active).
         ///
         /// - Parameters:
@@ -8572,7 +8577,8 @@ extension Hearth_Member_V1_MemberService.ClientProtocol {
     /// > Joins a member to a community under its join policy; capacity holds under concurrency (two
     /// > joins for the last seat: one wins). Role: operator.
     /// > NOT_FOUND; FAILED_PRECONDITION (ErrorDetail.reason "community_full", "banned",
-    /// > "invite_only", "pass_phrase_wrong", "payment_required", "archived", "member_deleted");
+    /// > "invite_only", "pass_phrase_wrong", "payment_required", "payment_order_used", "archived",
+    /// > "member_deleted");
     /// > ALREADY_EXISTS (already pending or active).
     ///
     /// - Parameters:
@@ -10064,7 +10070,8 @@ extension Hearth_Member_V1_MemberService.ClientProtocol {
     /// > Joins a member to a community under its join policy; capacity holds under concurrency (two
     /// > joins for the last seat: one wins). Role: operator.
     /// > NOT_FOUND; FAILED_PRECONDITION (ErrorDetail.reason "community_full", "banned",
-    /// > "invite_only", "pass_phrase_wrong", "payment_required", "archived", "member_deleted");
+    /// > "invite_only", "pass_phrase_wrong", "payment_required", "payment_order_used", "archived",
+    /// > "member_deleted");
     /// > ALREADY_EXISTS (already pending or active).
     ///
     /// - Parameters:

@@ -109,6 +109,9 @@ extension CommunityStore {
                 passPhraseRequired: lock.passPhraseRequired, current: current?.status, memberGone: gone))
 
         let active = status == .active
+        if active, lock.policy == .paid, case .request(_, let order?) = admission {
+            try await usePaymentOrder(order, member: member, community: community, tenant: tenant, on: connection)
+        }
         if active && role == .owner {
             try await demoteOwner(of: community, except: member, tenant: tenant, on: connection)
         }
@@ -129,6 +132,34 @@ extension CommunityStore {
                 tenant: tenant, on: connection)
         }
         return try Membership(row: rows[0])
+    }
+
+    /// Records that `order` paid for `member`'s seat in `community`. An order pays for one seat
+    /// once: `payment_order_used` when it already seated someone else, or seated this member in
+    /// another group; the same member rejoining the same group with it is let in.
+    static func usePaymentOrder(
+        _ order: String, member: MemberID, community: CommunityID, tenant: TenantID, on connection: PostgresConnection
+    ) async throws {
+        let recorded = try await connection.query(
+            """
+            INSERT INTO community_payment_orders (tenant_id, payment_order_id, community_id, member_id)
+            VALUES (\(tenant.rawValue), \(order), \(community.rawValue), \(member.rawValue))
+            ON CONFLICT (tenant_id, payment_order_id) DO NOTHING
+            RETURNING 1
+            """)
+        guard recorded.isEmpty else { return }
+        let holder = try await connection.query(
+            """
+            SELECT community_id, member_id FROM community_payment_orders
+            WHERE tenant_id = \(tenant.rawValue) AND payment_order_id = \(order)
+            """)
+        guard let row = holder.first else { return }
+        let (paidCommunity, paidMember) = (try row.decode(UUID.self, at: 0), try row.decode(UUID.self, at: 1))
+        guard paidCommunity != community.rawValue || paidMember != member.rawValue else { return }
+        throw CommunityRefusal(
+            .paymentOrderUsed,
+            "payment order \(order) already paid for the seat of member \(MemberID(paidMember)) in community "
+                + "\(CommunityID(paidCommunity)); each order pays for one seat")
     }
 
     /// Makes the community's active owner, other than `member`, an admin: a group has one owner.
