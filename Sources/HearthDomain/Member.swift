@@ -47,14 +47,20 @@ public struct Member: Hashable, Sendable, Codable {
         self.email = email
         self.region = region
         self.organisationKind = organisationKind
-        self.tags = tags
-        self.interests = interests
+        self.tags = Self.distinct(tags)
+        self.interests = Self.distinct(interests)
         self.sourceChannel = sourceChannel
         self.vipTier = vipTier
         self.lifecycleStage = lifecycleStage
         self.totals = totals
         self.createdAt = createdAt
         self.deletedAt = deletedAt
+    }
+
+    /// Labels in the order first given, each once: `--tag vip --tag vip` is one tag.
+    static func distinct(_ labels: [String]) -> [String] {
+        var seen = Set<String>()
+        return labels.filter { seen.insert($0).inserted }
     }
 
     /// Checks what the profile itself can tell; uniqueness is the store's job.

@@ -54,12 +54,21 @@ enum MemberMessages {
                     fields: ["profile.phone": error.message])
             }
         }
-        let email = profile.email.trimmingCharacters(in: .whitespaces).lowercased()
+        var email: String?
+        if !profile.email.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            do {
+                email = try Identity(kind: .email, parsing: profile.email).value
+            } catch {
+                throw RPCError(
+                    code: .invalidArgument, message: error.message, reason: "email_invalid",
+                    fields: ["profile.email": error.message])
+            }
+        }
         return Member(
             tenantID: tenant,
             displayName: profile.displayName.trimmingCharacters(in: .whitespacesAndNewlines),
             phone: phone,
-            email: email.isEmpty ? nil : email,
+            email: email,
             region: Region(
                 province: nonEmpty(profile.region.province), city: nonEmpty(profile.region.city)),
             organisationKind: nonEmpty(profile.orgKind),

@@ -25,7 +25,7 @@ struct OutputOptions: ParsableArguments {
         case .table:
             let width = facts.map(\.key.count).max() ?? 0
             for (key, value) in facts {
-                Swift.print(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value)
+                Swift.print(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + tableCell(value))
             }
         case .json:
             let object = Dictionary(facts.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
@@ -44,6 +44,7 @@ extension OutputOptions {
     func print(columns: [String], rows: [[String]]) throws {
         switch output {
         case .table:
+            let rows = rows.map { $0.map(tableCell) }
             var widths = columns.map(\.count)
             for row in rows {
                 for (index, cell) in row.enumerated() where index < widths.count {
@@ -69,6 +70,27 @@ extension OutputOptions {
             for row in rows { Swift.print(row.map(csvField).joined(separator: ",")) }
         }
     }
+}
+
+/// A value as one table cell: a line break or tab inside it (a name pasted from a spreadsheet) is
+/// shown as `\n` or `\t`, so each row stays on one line. JSON and CSV keep values as they are.
+func tableCell(_ value: String) -> String {
+    guard value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return value }
+    var shown = ""
+    for scalar in value.unicodeScalars {
+        switch scalar {
+        case "\n": shown += "\\n"
+        case "\r": shown += "\\r"
+        case "\t": shown += "\\t"
+        default:
+            if scalar.properties.generalCategory == .control {
+                shown += "\\u{" + String(scalar.value, radix: 16) + "}"
+            } else {
+                shown.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return shown
 }
 
 /// Terminal columns `text` takes: Chinese, Japanese and Korean characters and full-width forms

@@ -6,7 +6,8 @@ import SwiftProtobuf
 struct CommunitySettingsOptions: ParsableArguments {
     @Option(help: "Name, 1 to 200 characters.") var name: String?
     @Option(help: "wechat, qq, dingtalk, yy or other.") var platform: EnumArgument<Hearth_Common_V1_Platform>?
-    @Option(help: "Seats; 0 means the platform's usual limit (WeChat 500, QQ 2000, …).") var capacity: Int?
+    @Option(parsing: .unconditional, help: "Seats; 0 means the platform's usual limit (WeChat 500, QQ 2000, …).")
+    var capacity: Int?
     @Option(name: .customLong("join-policy"), help: "open, approval, invite_only or paid.")
     var joinPolicy: EnumArgument<Hearth_Member_V1_JoinPolicy>?
     @Option(

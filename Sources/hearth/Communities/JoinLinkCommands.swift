@@ -31,7 +31,8 @@ struct CreateJoinLinkCommand: AsyncParsableCommand {
     @Option(help: "The campaign newcomers are attributed to.") var campaign: String?
     @Option(help: "qr_poster, phone_invite, official_account, weibo, offline_sales, referral, import or other.")
     var source: EnumArgument<Hearth_Common_V1_SourceChannel>?
-    @Option(help: "When the link stops working: ISO 8601 or from now (2h, 30d); default never.")
+    @Option(
+        parsing: .unconditional, help: "When the link stops working: ISO 8601 or from now (2h, 30d); default never.")
     var expires: MomentArgument?
     @OptionGroup var service: MemberServiceOptions
     @OptionGroup var output: OutputOptions
@@ -53,8 +54,10 @@ struct CreateJoinLinkCommand: AsyncParsableCommand {
 struct ResolveJoinLinkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resolve",
-        abstract: "Show the group a join link sends a newcomer to; with --member, join them there.",
-        discussion: "When every group of the family is full, the fullest is replicated first.")
+        abstract: "Route a newcomer through a join link: the first group with room; with --member, join them there.",
+        discussion:
+            "This is the link's real routing, not a preview: when every group of the family is full, the fullest is "
+            + "replicated (group N+1, seeded with its core members) and the newcomer sent there.")
 
     @Argument(help: "The link's token.") var token: String
     @Option(help: "A member to join into the chosen group.") var member: String?

@@ -74,6 +74,11 @@ struct ListEventsCommand: AsyncParsableCommand {
         "leave": .leave,
     ]
 
+    /// A kind as `--kind` and event files write it (check_in, not checkIn).
+    static func kindName(_ kind: Hearth_Common_V1_EventKind) -> String {
+        kinds.first { $0.value == kind }?.key ?? "\(kind)"
+    }
+
     func validate() throws {
         for name in kind where Self.kinds[name] == nil {
             throw ValidationError("--kind \(name) is not one of \(Self.kinds.keys.sorted().joined(separator: ", "))")
@@ -100,7 +105,8 @@ struct ListEventsCommand: AsyncParsableCommand {
             columns: ["id", "member", "kind", "occurred", "amount_fen", "community", "campaign", "key"],
             rows: events.map { event in
                 [
-                    event.eventID, event.memberID, "\(event.kind)", MemberRows.timestamp(event.occurredAt.date),
+                    event.eventID, event.memberID, Self.kindName(event.kind),
+                    MemberRows.timestamp(event.occurredAt.date),
                     event.hasAmountFen ? "\(event.amountFen)" : "", event.communityID, event.campaignID,
                     event.idempotencyKey,
                 ]

@@ -18,24 +18,29 @@ struct MemberFilterOptions: ParsableArguments {
     var anyTags: [String] = []
     @Option(name: .customLong("interest"), help: "With at least one of these interests; repeat for several.")
     var interests: [String] = []
-    @Option(name: .customLong("vip-min"), help: "VIP tier at least this (0 to 9).") var vipMin: Int?
-    @Option(name: .customLong("vip-max"), help: "VIP tier at most this (0 to 9).") var vipMax: Int?
+    @Option(name: .customLong("vip-min"), parsing: .unconditional, help: "VIP tier at least this (0 to 9).") var vipMin:
+        Int?
+    @Option(name: .customLong("vip-max"), parsing: .unconditional, help: "VIP tier at most this (0 to 9).") var vipMax:
+        Int?
     @Option(help: "An active member of this community (its id).") var community: String?
     @Option(help: "In this saved segment (its id): as its rule matches now, or its frozen list.") var segment: String?
     @Option(
-        name: .customLong("active-since"),
+        name: .customLong("active-since"), parsing: .unconditional,
         help: "Last active at or after this: 2026-05-01, 2026-05-01T08:00:00+08:00, or 30d (that long ago).")
     var activeSince: PastMomentArgument?
-    @Option(name: .customLong("active-before"), help: "Last active before this (same forms).")
+    @Option(name: .customLong("active-before"), parsing: .unconditional, help: "Last active before this (same forms).")
     var activeBefore: PastMomentArgument?
-    @Option(name: .customLong("created-since"), help: "Added at or after this (same forms).")
+    @Option(name: .customLong("created-since"), parsing: .unconditional, help: "Added at or after this (same forms).")
     var createdSince: PastMomentArgument?
-    @Option(name: .customLong("created-before"), help: "Added before this (same forms).")
+    @Option(name: .customLong("created-before"), parsing: .unconditional, help: "Added before this (same forms).")
     var createdBefore: PastMomentArgument?
 
     func validate() throws {
         for (name, tier) in [("--vip-min", vipMin), ("--vip-max", vipMax)] {
             if let tier, !(0...9).contains(tier) { throw ValidationError("\(name) must be 0 to 9") }
+        }
+        if let vipMin, let vipMax, vipMin > vipMax {
+            throw ValidationError("--vip-min \(vipMin) is above --vip-max \(vipMax): no member can match")
         }
     }
 

@@ -53,7 +53,7 @@ struct CreateMemberCommand: AsyncParsableCommand {
     var source: EnumArgument<Hearth_Common_V1_SourceChannel>?
     @Option(help: "audience (the default), user, fan, community or lapsed.")
     var stage: EnumArgument<Hearth_Common_V1_LifecycleStage>?
-    @Option(name: .customLong("vip-tier"), help: "VIP tier, 0 to 9.") var vipTier: Int = 0
+    @Option(name: .customLong("vip-tier"), parsing: .unconditional, help: "VIP tier, 0 to 9.") var vipTier: Int = 0
     @OptionGroup var service: MemberServiceOptions
     @OptionGroup var output: OutputOptions
 

@@ -42,7 +42,7 @@ struct UpdateMemberCommand: AsyncParsableCommand {
     var source: EnumArgument<Hearth_Common_V1_SourceChannel>?
     @Option(help: "audience, user, fan, community or lapsed.")
     var stage: EnumArgument<Hearth_Common_V1_LifecycleStage>?
-    @Option(name: .customLong("vip-tier"), help: "VIP tier, 0 to 9.") var vipTier: Int?
+    @Option(name: .customLong("vip-tier"), parsing: .unconditional, help: "VIP tier, 0 to 9.") var vipTier: Int?
     @Option(help: "Empty this field; repeat for several.") var clear: [ClearableField] = []
     @OptionGroup var service: MemberServiceOptions
     @OptionGroup var output: OutputOptions
