@@ -20,7 +20,9 @@ struct SenderProcessKillTests {
         process.executableURL = Self.executable
         process.environment = [
             "HEARTH_DATABASE_URL": harness.database.appURL,
-            "HEARTH_CAMPAIGN_LISTEN": "127.0.0.1:\(Int.random(in: 30_000..<60_000))",
+            // Below Linux's ephemeral ports (32768 and up): a port the suite's own connections use
+            // would make the restarted process fail to listen and exit, and sending would stop.
+            "HEARTH_CAMPAIGN_LISTEN": "127.0.0.1:\(Int.random(in: 20_000..<32_000))",
             "HEARTH_MEMBER_ADDR": "127.0.0.1:\(harness.memberPort)",
             // No metrics endpoint: its fixed port would collide with a Hearth running on this machine.
             "HEARTH_METRICS_LISTEN": "off",
@@ -62,6 +64,9 @@ struct SenderProcessKillTests {
                 try await Task.sleep(for: .milliseconds(50))
             }
             let counts = try await harness.statusCounts()
+            #expect(
+                process.isRunning,
+                "the restarted campaign-service exited (status \(process.isRunning ? 0 : process.terminationStatus))")
             #expect(counts["sent"] == 3_000)
             #expect(kills == 2)
             let atSink = try harness.sinkDeliveryIDs()
