@@ -172,6 +172,7 @@ final class EventCSVSource: FileRowSource {
 
     /// The header's names, lowercased; fails when it names neither a kind nor a member.
     static func checkHeader(_ fields: [String]) throws -> [String] {
+        try MemberCSVLayoutError.refuseNonUTF8(fields)
         let names = fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard names.contains("kind"),
             names.contains(where: { $0 == "member_id" || EventRowMapping.handles.map(\.0).contains($0) })

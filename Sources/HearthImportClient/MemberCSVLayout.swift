@@ -61,6 +61,7 @@ public struct MemberCSVLayout: Sendable {
 
     /// The layout of `header`; fails when a field is named twice or nothing names a member.
     public init(header: [String]) throws(MemberCSVLayoutError) {
+        try MemberCSVLayoutError.refuseNonUTF8(header)
         var columns: [Column?] = []
         var unknown: [String] = []
         var seen: [Column: String] = [:]
@@ -188,6 +189,15 @@ public struct MemberCSVLayout: Sendable {
 /// The header cannot be used: the message says what to change in the file.
 public struct MemberCSVLayoutError: Error, Sendable {
     public var message: String
+
+    /// Refuses a header that is not UTF-8 (its bytes read as U+FFFD): most often a GBK file, as
+    /// Excel saves CSV in China, whose Chinese column names would otherwise be "unknown columns".
+    static func refuseNonUTF8(_ header: [String]) throws(MemberCSVLayoutError) {
+        guard header.contains(where: { $0.contains("\u{FFFD}") }) else { return }
+        throw MemberCSVLayoutError(
+            message: "the file is not UTF-8 text (Excel in China saves CSV as GBK): save it as "
+                + "\"CSV UTF-8 (comma delimited)\" and import it again")
+    }
 }
 
 /// A row refused before it was sent, reported like the service's own rejects.

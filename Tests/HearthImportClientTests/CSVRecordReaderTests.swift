@@ -58,6 +58,15 @@ struct CSVRecordReaderTests {
         #expect(record.fields == ["A\u{FFFD}B"])
     }
 
+    /// 姓名,手机号 as Excel in China saves it: GBK bytes, not UTF-8.
+    @Test func aGBKHeaderIsNamedAsSuch() throws {
+        let gbk: [UInt8] = [0xD0, 0xD5, 0xC3, 0xFB, 0x2C, 0xCA, 0xD6, 0xBB, 0xFA, 0xBA, 0xC5, 0x0A]
+        let reader = try CSVRecordReader(url: write(Data(gbk)))
+        let header = try #require(try reader.next())
+        let refused = #expect(throws: MemberCSVLayoutError.self) { try MemberCSVLayout(header: header.fields) }
+        #expect(refused?.message.contains("CSV UTF-8") == true, "\(String(describing: refused))")
+    }
+
     @Test func unterminatedQuoteNamesItsLine() throws {
         let reader = try CSVRecordReader(url: write(Data("a\nok\n\"never closed\nmore\n".utf8)))
         _ = try reader.next()
