@@ -99,8 +99,9 @@ extension MemberAPI {
             }
             let stored = try await self.events.recordReportingEach(
                 events.map(\.event), tenant: tenant, dryRun: dryRun)
-            // The event standing for a key is the one stored; any other with that key (a retry, or a
-            // repeat inside this batch) is its duplicate.
+            // The event standing for a key is the one stored; any other with that key and the same
+            // facts (a retry, or a repeat inside this batch) is its duplicate, and one with other
+            // facts is refused: a key reused for another event would otherwise vanish as a retry.
             for (index, event) in events {
                 if stored.unknownMembers.contains(event.memberID) {
                     if handles[index] != nil {
@@ -115,7 +116,17 @@ extension MemberAPI {
                     reject(index, "not_stored", "the event was not stored; send it again")
                     continue
                 }
-                results[index].outcome = standing.stored && standing.eventID == event.id ? .accepted : .duplicate
+                let isStanding = standing.stored && standing.eventID == event.id
+                guard isStanding || standing.matches(event) else {
+                    reject(
+                        index, "idempotency_key_reused",
+                        "idempotency key \(event.idempotencyKey) already names another event ("
+                            + "\(standing.kind?.rawValue ?? "an event") of member \(standing.memberID?.description ?? "?")"
+                            + "\(standing.occurredAt.map { " at " + $0.formatted(Date.ISO8601FormatStyle()) } ?? "")"
+                            + "); give each event its own key")
+                    continue
+                }
+                results[index].outcome = isStanding ? .accepted : .duplicate
                 results[index].eventID = standing.eventID.description
             }
             return results

@@ -59,28 +59,31 @@ struct EventAPITests {
                         fast.occurredAt = Google_Protobuf_Timestamp(date: Date().addingTimeInterval(60))
                         return fast
                     }(),
+                    // The first purchase's key on another purchase: not a retry.
+                    Self.input(member: member.memberID, kind: .purchase, key: "order-1", amount: 99),
                 ]
                 let first = try await client.recordEvents(request)
                 #expect(
                     first.results.map(\.outcome) == [
                         .accepted, .accepted, .duplicate, .rejected, .rejected, .rejected, .rejected, .rejected,
-                        .rejected, .accepted,
+                        .rejected, .accepted, .rejected,
                     ])
                 #expect(
                     first.results.map(\.reasonCode) == [
                         "", "", "", "member_unknown", "member_unknown", "amount_missing", "kind_missing",
-                        "community_id_invalid", "occurred_in_future", "",
+                        "community_id_invalid", "occurred_in_future", "", "idempotency_key_reused",
                     ])
                 #expect(first.results[8].reason.contains("lies in the future"))
                 #expect(first.results[2].eventID == first.results[0].eventID)
-                #expect((first.acceptedCount, first.duplicateCount, first.rejectedCount) == (3, 1, 6))
+                #expect(first.results[10].reason.contains("already names another event (purchase of member"))
+                #expect((first.acceptedCount, first.duplicateCount, first.rejectedCount) == (3, 1, 7))
 
                 // The whole batch again: nothing new is stored.
                 let retry = try await client.recordEvents(request)
                 #expect(
                     retry.results.map(\.outcome) == [
                         .duplicate, .duplicate, .duplicate, .rejected, .rejected, .rejected, .rejected, .rejected,
-                        .rejected, .duplicate,
+                        .rejected, .duplicate, .rejected,
                     ])
                 #expect(retry.results[0].eventID == first.results[0].eventID)
 

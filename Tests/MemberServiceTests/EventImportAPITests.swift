@@ -51,14 +51,17 @@ struct EventImportAPITests {
                 let csv = try write(
                     "phone,kind,occurred_at,amount_fen,idempotency_key\r\n"
                         + "13800138000,check_in,2026-11-22T08:00:00+08:00,,c-1\r\n"
-                        + "13800138000,purchase,2026-11-22T09:00:00+08:00,500,order-1\r\n"  // a key already used
-                        + "13800138000,dance,2026-11-22T09:00:00+08:00,,d-1\r\n", extension: "csv")
+                        // The key of the purchase imported above, for another purchase: refused, not a retry.
+                        + "13800138000,purchase,2026-11-22T09:00:00+08:00,500,order-1\r\n"
+                        + "13800138000,dance,2026-11-22T09:00:00+08:00,,d-1\r\n"
+                        // The same purchase again, as a retry sends it: a duplicate.
+                        + "138 0013 8000,purchase,2026-11-20T14:30:00+08:00,12800,order-1\r\n", extension: "csv")
                 let csvRejects = Rejects()
                 let fromCSV = try await EventFileImport.run(
                     file: csv, client: client, dryRun: false, onRejected: csvRejects.add)
                 #expect(fromCSV.accepted == 1)
                 #expect(fromCSV.duplicate == 1)
-                #expect(csvRejects.byRow == [4: "kind_unknown"])
+                #expect(csvRejects.byRow == [3: "idempotency_key_reused", 4: "kind_unknown"])
 
                 var list = Hearth_Member_V1_ListEventsRequest()
                 list.filter.memberID = wang.memberID

@@ -66,7 +66,8 @@ public nonisolated enum Hearth_Member_V1_EventOutcome: SwiftProtobuf.Enum, Swift
   /// Recorded now.
   case accepted // = 1
 
-  /// Its idempotency key was recorded before; the first event stands, this one is ignored.
+  /// Its idempotency key was recorded before, for the same member, kind, time and amount: a
+  /// retry. The first event stands, this one is ignored.
   case duplicate // = 2
 
   /// Not recorded; reason says why.
@@ -275,7 +276,8 @@ public nonisolated struct Hearth_Member_V1_EventResult: Sendable {
   public var eventID: String = String()
 
   /// REJECTED: a stable lowercase code, e.g. "member_unknown", "amount_missing", "kind_missing",
-  /// "occurred_in_future".
+  /// "occurred_in_future", "idempotency_key_reused" (the key names a stored event with another
+  /// member, kind, time or amount: a key reused for another event, not a retry).
   public var reasonCode: String = String()
 
   /// REJECTED: for the operator.

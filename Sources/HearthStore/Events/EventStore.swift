@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import HearthDomain
 public import HearthPostgres
 
@@ -17,11 +17,39 @@ public struct EventRecordOutcome: Sendable, Hashable {
 
 /// What ``EventStore/recordReportingEach(_:tenant:dryRun:)`` did with each event of a batch.
 public struct EventBatchOutcome: Sendable {
-    /// Per idempotency key: the event that stands for it, and whether it was stored now (`false`:
-    /// a retry of an event stored earlier).
-    public var standing: [String: (eventID: EventID, stored: Bool)]
+    /// Per idempotency key: the event that stands for it.
+    public var standing: [String: EventStanding]
     /// Members named by events who are not live members of the tenant; their events were left out.
     public var unknownMembers: Set<MemberID>
+}
+
+/// The event an idempotency key stands for, and what it says: an event sent with the same key
+/// and the same facts is a retry; with other facts, a key reused for another event.
+public struct EventStanding: Sendable {
+    public var eventID: EventID
+    /// Stored now (`false`: stored by an earlier call).
+    public var stored: Bool
+    /// `nil` when the stored event is no longer there to compare with.
+    public var memberID: MemberID?
+    public var kind: EventKind?
+    public var occurredAt: Date?
+    public var amountFen: Int64?
+
+    /// Whether `event` says what the standing event says (who, what, when, how much).
+    public func matches(_ event: MemberEvent) -> Bool {
+        guard let memberID, let kind, let occurredAt else { return true }
+        return memberID == event.memberID && kind == event.kind && amountFen == event.amountFen
+            && abs(occurredAt.timeIntervalSince(event.occurredAt)) < 0.001
+    }
+
+    init(row: PostgresRow, stored: Bool) throws {
+        eventID = EventID(try row.decode(UUID.self, at: 1))
+        self.stored = stored
+        memberID = try row.decode(UUID?.self, at: 2).map(MemberID.init)
+        kind = try row.decode(String?.self, at: 3).flatMap(EventKind.init(rawValue:))
+        occurredAt = try row.decode(Date?.self, at: 4)
+        amountFen = try row.decode(Int64?.self, at: 5)
+    }
 }
 
 /// The SQL of member events.
@@ -149,22 +177,25 @@ public struct EventStore: Sendable {
                           FROM stored GROUP BY member_id) t
                     WHERE m.tenant_id = \(tenant.rawValue) AND m.member_id = t.member_id
                 )
-                SELECT idempotency_key, event_id FROM stored
+                SELECT idempotency_key, event_id, member_id, kind, occurred_at, amount_fen FROM stored
                 """)
-            var standing: [String: (eventID: EventID, stored: Bool)] = [:]
+            var standing: [String: EventStanding] = [:]
             for row in inserted {
-                standing[try row.decode(String.self, at: 0)] = (EventID(try row.decode(UUID.self, at: 1)), true)
+                standing[try row.decode(String.self, at: 0)] = try EventStanding(row: row, stored: true)
             }
             // Keys not stored now were stored before (a retry): their standing events are looked up.
             let earlier = Set(events.map(\.idempotencyKey)).subtracting(standing.keys)
             if !earlier.isEmpty {
                 let rows = try await connection.query(
                     """
-                    SELECT idempotency_key, event_id FROM event_keys
-                    WHERE tenant_id = \(tenant.rawValue) AND idempotency_key = ANY(\(Array(earlier)))
+                    SELECT k.idempotency_key, k.event_id, e.member_id, e.kind, e.occurred_at, e.amount_fen
+                    FROM event_keys k
+                    LEFT JOIN events e
+                      ON e.tenant_id = k.tenant_id AND e.event_id = k.event_id AND e.occurred_at = k.occurred_at
+                    WHERE k.tenant_id = \(tenant.rawValue) AND k.idempotency_key = ANY(\(Array(earlier)))
                     """)
                 for row in rows {
-                    standing[try row.decode(String.self, at: 0)] = (EventID(try row.decode(UUID.self, at: 1)), false)
+                    standing[try row.decode(String.self, at: 0)] = try EventStanding(row: row, stored: false)
                 }
             }
             let outcome = EventBatchOutcome(standing: standing, unknownMembers: unknownMembers)
