@@ -144,6 +144,30 @@ struct AuthAndLifecycleTests {
         }
     }
 
+    /// An upload that is never retried (as the file imports are not) stops at its first message
+    /// when nobody answers, instead of reading its whole source into the void.
+    @Test func anUploadToAServerNobodyRunsStopsAtItsFirstMessage() async throws {
+        let transport = WireClientTransport(
+            endpoints: [.init(host: "127.0.0.1", port: 1)], unretriedMethods: [EchoService.collect])
+        try await withGRPCClient(transport: transport) { client in
+            let written = Mutex(0)
+            let refused = await #expect(throws: RPCError.self) {
+                try await client.clientStreaming(
+                    request: StreamingClientRequest(of: [UInt8].self) { writer in
+                        for _ in 0..<100_000 {
+                            try await writer.write([1])
+                            written.withLock { $0 += 1 }
+                        }
+                    },
+                    descriptor: EchoService.collect, serializer: Self.coder, deserializer: Self.coder,
+                    options: .defaults
+                ) { try $0.message }
+            }
+            #expect(refused?.code == .unavailable)
+            #expect(written.withLock { $0 } < 10)
+        }
+    }
+
     @Test func theClientReconnectsAfterTheServerRestartsOnTheSamePort() async throws {
         let (firstServer, serving, port) = try #require(await Self.startOnFixedPort())
         let transport = WireClientTransport(endpoints: [.init(host: "127.0.0.1", port: port)])

@@ -177,19 +177,20 @@ public final class WireClientTransport: ClientTransport {
         return try outcome.get()
     }
 
-    /// A stream whose response fails at once with `error`. GRPCCore waits out a call's whole
-    /// deadline when opening its stream throws (the attempt's timeout task outlives it), so a
-    /// server that cannot be reached is reported through the stream: the call retries as for any
-    /// UNAVAILABLE and then fails at once, with the reason.
+    /// A stream whose response fails at once with `error`, and whose first write fails with it
+    /// (an import stops reading its file). GRPCCore waits out a call's whole deadline when opening
+    /// its stream throws (the attempt's timeout task outlives it), so a server that cannot be
+    /// reached is reported through the stream: the call retries as for any UNAVAILABLE and then
+    /// fails at once, with the reason.
     private static func failedStream(_ descriptor: MethodDescriptor, _ error: any Error) -> RPCStream<
         Inbound, Outbound
     > {
         let (inbound, continuation) = AsyncThrowingStream<RPCResponsePart<Bytes>, any Error>.makeStream()
         continuation.finish(throwing: error)
-        let discard = WireStreamWriter<RPCRequestPart<Bytes>>(onWrite: { _ in }, onFinish: { _ in })
+        let refuse = WireStreamWriter<RPCRequestPart<Bytes>>(onWrite: { _ in throw error }, onFinish: { _ in })
         return RPCStream(
             descriptor: descriptor, inbound: RPCAsyncSequence(wrapping: inbound),
-            outbound: RPCWriter.Closable(wrapping: discard))
+            outbound: RPCWriter.Closable(wrapping: refuse))
     }
 
     private func streamEnded() {
