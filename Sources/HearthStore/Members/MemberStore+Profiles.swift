@@ -72,16 +72,21 @@ extension MemberStore {
     ) async throws {
         let rows = try await connection.query(
             """
-            SELECT member_id FROM member_identities
-            WHERE tenant_id = \(tenant.rawValue) AND kind = 'phone' AND value = \(phone)
-            UNION ALL
-            SELECT member_id FROM members WHERE tenant_id = \(tenant.rawValue) AND phone_e164 = \(phone)
-            LIMIT 1
+            SELECT h.member_id, m.deleted_at IS NOT NULL FROM (
+                SELECT member_id FROM member_identities
+                WHERE tenant_id = \(tenant.rawValue) AND kind = 'phone' AND value = \(phone)
+                UNION ALL
+                SELECT member_id FROM members WHERE tenant_id = \(tenant.rawValue) AND phone_e164 = \(phone)
+                LIMIT 1) h
+            JOIN members m ON m.tenant_id = \(tenant.rawValue) AND m.member_id = h.member_id
             """)
         guard let holder = try rows.first?.decode(UUID.self, at: 0), holder != except?.rawValue else { return }
+        let deleted = try rows[0].decode(Bool.self, at: 1)
         throw DomainError(
             code: .alreadyExists,
-            message: "phone \(phone) already belongs to member \(MemberID(holder)); update or merge that member instead"
-        )
+            message: "phone \(phone) already belongs to member \(MemberID(holder))"
+                + (deleted
+                    ? ", which is deleted; restore that member (hearth members restore) instead"
+                    : "; update or merge that member instead"))
     }
 }

@@ -19,6 +19,7 @@ struct TagMembersCommand: AsyncParsableCommand {
             try await client.tagMembers(request, options: options)
         }
         try output.print(facts: ["matched": "\(response.matchedCount)", "changed": "\(response.changedCount)"])
+        selection.warnAboutUnmatchedIDs(matched: response.matchedCount)
     }
 }
 
@@ -39,6 +40,7 @@ struct UntagMembersCommand: AsyncParsableCommand {
             try await client.untagMembers(request, options: options)
         }
         try output.print(facts: ["matched": "\(response.matchedCount)", "changed": "\(response.changedCount)"])
+        selection.warnAboutUnmatchedIDs(matched: response.matchedCount)
     }
 }
 
@@ -59,6 +61,16 @@ struct MemberSelectionOptions: ParsableArguments {
         guard !ids.isEmpty || filtered else {
             throw ValidationError("choose members: --id, a filter (--province, --with-tag, --stage, …), or --all")
         }
+    }
+
+    /// Says on stderr when some `--id`s named no live member: a typo or a merged-away id would
+    /// otherwise pass as "matched 0".
+    func warnAboutUnmatchedIDs(matched: Int64) {
+        let named = Set(ids).count
+        guard named > 0, matched < named else { return }
+        printError(
+            "hearth: warning: \(Int64(named) - matched) of the \(named) ids named no live member "
+                + "(unknown, deleted, erased or merged); `hearth members get ID` tells which")
     }
 
     var selection: Hearth_Member_V1_MemberSelection {

@@ -83,21 +83,29 @@ struct SegmentMembersCommand: AsyncParsableCommand {
         abstract: "List every member of a segment, streamed (any size; pipe --output csv to a file).")
 
     @Argument(help: "The segment's id.") var id: String
+    @Option(help: "At most this many members (default: all).") var limit: Int?
     @OptionGroup var service: MemberServiceOptions
     @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
 
     func run() async throws {
         var request = Hearth_Member_V1_StreamMembersRequest()
         request.filter.segmentID = id
         let options = service.callOptions(defaultTimeout: nil)
-        let output = self.output
+        let (output, limit) = (self.output, self.limit ?? .max)
         let count = try await service.withClient { client in
             try await client.streamMembers(request, options: options) { response in
                 var count = 0
                 var printer = output.streamPrinter(columns: MemberRows.columns)
-                for try await message in response.messages {
-                    for member in message.members { try printer.print(MemberRows.row(member)) }
-                    count += message.members.count
+                reading: for try await message in response.messages {
+                    for member in message.members {
+                        guard count < limit else { break reading }
+                        try printer.print(MemberRows.row(member))
+                        count += 1
+                    }
                 }
                 try printer.finish()
                 return count

@@ -33,6 +33,9 @@ struct IssueTokenCommand: AsyncParsableCommand {
         guard !tenant.isEmpty, !operatorID.isEmpty else {
             throw ValidationError("--tenant and --operator must not be empty")
         }
+        guard UUID(uuidString: tenant) != nil else {
+            throw ValidationError("--tenant \(tenant) is not a tenant id (a UUID); `hearth tenants list` shows them")
+        }
     }
 
     func run() async throws {
