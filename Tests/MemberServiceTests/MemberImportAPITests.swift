@@ -115,6 +115,31 @@ struct MemberImportAPITests {
         }
     }
 
+    /// A big import refreshes the member tables' statistics, so the next calls are not planned for
+    /// the tables as they were before it; a small one leaves that to autovacuum.
+    @Test func aBigImportRefreshesThePlannersStatistics() async throws {
+        try await MemberServiceHarness.with { harness in
+            func analyzedAt() async throws -> Date? {
+                try await harness.sql(
+                    "SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'members'"
+                )[0].decode(Date?.self, at: 0)
+            }
+            try await harness.withClient(role: .operator) { client in
+                let small = try Self.write("name,phone\n小王,13800138000\n")
+                _ = try await MemberFileImport.run(
+                    file: small, client: client, dryRun: false, onRejected: Rejects().add)
+                #expect(try await analyzedAt() == nil)
+
+                let rows = (1...10_000).map { "会员\($0),139\(String(format: "%08d", $0))" }
+                let big = try Self.write("name,phone\n" + rows.joined(separator: "\n") + "\n")
+                let outcome = try await MemberFileImport.run(
+                    file: big, client: client, dryRun: false, onRejected: Rejects().add)
+                #expect(outcome.inserted == 10_000)
+                #expect(try await analyzedAt() != nil)
+            }
+        }
+    }
+
     @Test func handlesNamingTwoMembersAreRefused() async throws {
         try await MemberServiceHarness.with { harness in
             let file = try Self.write("phone,wechat,name\n13800138000,wx_li,Wang\n13900139000,,Li\n")

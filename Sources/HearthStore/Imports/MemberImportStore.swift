@@ -35,19 +35,32 @@ public struct MemberImportStore: Sendable {
         onRejected: ([ImportRejection]) async throws -> Void
     ) async throws -> MemberImportOutcome {
         do {
-            return try await pool.withTenant(tenant) { connection in
+            let outcome = try await pool.withTenant(tenant) { connection in
                 let outcome = try await apply(
                     tenant: tenant, defaultSource: defaultSource, connection: connection, feed: feed,
                     onRejected: onRejected)
                 if dryRun { throw DryRunFinished(outcome: outcome) }
                 return outcome
             }
+            if outcome.inserted + outcome.updated >= Self.rowsWorthNewStatistics {
+                // Committed already: fresher statistics only make later plans better, so a failure
+                // here (a busy catalog) is not the import's.
+                _ = try? await pool.withTenant(tenant) { connection in
+                    try await connection.query("SELECT hearth_analyze_member_tables()")
+                }
+            }
+            return outcome
         } catch let finished as DryRunFinished {
             var outcome = finished.outcome
             outcome.dryRun = true
             return outcome
         }
     }
+
+    /// Rows an import must write before it refreshes the member tables' planner statistics: the
+    /// planner would otherwise see a tenant that just grew by a million as empty until autovacuum
+    /// gets there, and plan the next calls for a handful of rows.
+    static let rowsWorthNewStatistics: Int64 = 10_000
 
     /// Thrown out of the transaction to roll a dry run back while keeping its counts.
     private struct DryRunFinished: Error {
