@@ -31,6 +31,14 @@ struct FileImportSession {
         rejectsFile = RejectsFile(url: URL(fileURLWithPath: rejectsPath ?? path + ".rejects.csv"))
     }
 
+    /// With `--fail-on-rejects`: exit 1 once the summary is printed when any row was refused, so a
+    /// script or cron job notices without reading the summary.
+    func failIfRefused(_ rejected: Int64, when asked: Bool) throws {
+        guard asked, rejected > 0 else { return }
+        printError("hearth: \(rejected) rows were refused; their reasons are in \(rejectsFile.url.path)")
+        throw ExitCode(1)
+    }
+
     /// Runs the import; the rejects file is complete once this returns or throws.
     func run<Outcome>(_ body: () async throws -> Outcome) async throws -> Outcome {
         let outcome: Outcome

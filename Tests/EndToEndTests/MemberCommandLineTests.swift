@@ -146,6 +146,11 @@ extension EndToEndTests {
         let second = try #require(try JSONSerialization.jsonObject(with: Data(again.utf8)) as? [String: String])
         #expect(second["accepted"] == "0")
         #expect(second["duplicate"] == "3")
+        // For a cron job: the same summary, then exit 1 because rows were refused.
+        let strict = try await stack.hearth(["events", "import", file.path, "--fail-on-rejects", "--output", "json"])
+        #expect(strict.status == 1, "\(strict.errors)")
+        #expect(strict.output.contains(#""rejected" : "2""#), "\(strict.output)")
+        #expect(strict.errors.contains("2 rows were refused"), "\(strict.errors)")
         let facts = try await memberFacts(stack, member)
         #expect(facts["total_spend"] == "128.00")
         #expect(facts["orders"] == "1")

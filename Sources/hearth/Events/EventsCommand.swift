@@ -27,6 +27,8 @@ struct ImportEventsCommand: AsyncParsableCommand {
     @Argument(help: "The NDJSON or CSV file.") var file: String
     @Flag(help: "Check every row and report what would happen; write nothing.") var dryRun = false
     @Option(help: "Where to write refused rows (default: FILE.rejects.csv).") var rejects: String?
+    @Flag(help: "Exit 1 when any row was refused, after the summary (for scripts and cron jobs).")
+    var failOnRejects = false
     @Option(help: "Rows per message to the service (1 to 5000).") var batchSize = 2_000
     @OptionGroup var service: MemberServiceOptions
     @OptionGroup var output: OutputOptions
@@ -54,6 +56,7 @@ struct ImportEventsCommand: AsyncParsableCommand {
             "rejects_file": outcome.rejected > 0 ? session.rejectsFile.url.path : "",
             "dry_run": "\(outcome.dryRun)",
         ])
+        try session.failIfRefused(outcome.rejected, when: failOnRejects)
     }
 }
 

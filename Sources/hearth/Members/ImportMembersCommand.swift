@@ -22,6 +22,8 @@ struct ImportMembersCommand: AsyncParsableCommand {
     @Flag(help: "Check every row and report what would happen; write nothing.") var dryRun = false
 
     @Option(help: "Where to write refused rows (default: FILE.rejects.csv).") var rejects: String?
+    @Flag(help: "Exit 1 when any row was refused, after the summary (for scripts and cron jobs).")
+    var failOnRejects = false
 
     @Option(help: "Rows per message to the service (1 to 5000).") var batchSize = MemberFileImport.defaultBatchSize
 
@@ -58,5 +60,6 @@ struct ImportMembersCommand: AsyncParsableCommand {
             "dry_run": "\(outcome.dryRun)",
             "unknown_columns": outcome.unknownColumns.joined(separator: ";"),
         ])
+        try session.failIfRefused(outcome.rejected, when: failOnRejects)
     }
 }
